@@ -1,0 +1,7 @@
+/**
+ * The HTML backtest report: `renderReport(result, prices)` turns a `BacktestResult` into one
+ * self-contained, offline, deterministic HTML file.
+ */
+export { renderReport } from './render-report.ts';
+export type { PriceSeries } from './chart-data.ts';
+export { aggregateCandles, MAX_CANDLES, type Candles } from './downsample.ts';

@@ -1,0 +1,68 @@
+import { TERMINAL_STATUSES, type Money, type OrderEvent, type OrderRequest, type OrderStatus } from '../model/index.ts';
+import { nextStatus } from './order-state.ts';
+
+/** The OMS's record of one order. Mutated only by `OrderManager.apply`. */
+export interface ManagedOrder {
+  readonly request: OrderRequest;
+  status: OrderStatus;
+  /** Lots filled so far. */
+  filledLots: number;
+  /** Exact notional filled so far (for the average fill price). */
+  filledNotional: Money;
+  venueOrderId: string | undefined;
+  /** Why the order was denied, rejected or canceled. */
+  reason: string | undefined;
+}
+
+/**
+ * Order book of the engine's own orders: every state change goes through the transition table, and the set
+ * of open orders is kept incrementally so "do I have an order working?" costs nothing on the hot path.
+ */
+export class OrderManager {
+  private readonly orders = new Map<string, ManagedOrder>();
+  private readonly open = new Map<string, ManagedOrder>();
+
+  create(request: OrderRequest): ManagedOrder {
+    if (this.orders.has(request.clientOrderId)) throw new Error(`duplicate client order id ${request.clientOrderId}`);
+    const order: ManagedOrder = { request, status: 'INITIALIZED', filledLots: 0, filledNotional: 0n, venueOrderId: undefined, reason: undefined };
+    this.orders.set(request.clientOrderId, order);
+    return order;
+  }
+
+  get(clientOrderId: string): ManagedOrder | undefined {
+    return this.orders.get(clientOrderId);
+  }
+
+  /** Apply an event to its order; returns the order. Throws on unknown orders and illegal transitions. */
+  apply(event: OrderEvent, filledNotional?: Money): ManagedOrder {
+    const id = event.type === 'order.submitted' ? event.order.clientOrderId : event.clientOrderId;
+    const order = this.orders.get(id);
+    if (!order) throw new Error(`${event.type} for unknown order ${id}`);
+    order.status = nextStatus(order.status, event);
+    switch (event.type) {
+      case 'order.accepted': order.venueOrderId = event.venueOrderId; break;
+      case 'order.filled':
+        order.filledLots += event.fill.quantity;
+        if (filledNotional !== undefined) order.filledNotional += filledNotional;
+        break;
+      case 'order.denied': case 'order.rejected': case 'order.canceled': order.reason = event.reason; break;
+      default: break;
+    }
+    if (TERMINAL_STATUSES.has(order.status)) this.open.delete(id);
+    else this.open.set(id, order);
+    return order;
+  }
+
+  /** Orders not yet in a terminal state, in submission order. */
+  openOrders(): IterableIterator<ManagedOrder> {
+    return this.open.values();
+  }
+
+  get openCount(): number {
+    return this.open.size;
+  }
+
+  all(): IterableIterator<ManagedOrder> {
+    return this.orders.values();
+  }
+}

@@ -1,0 +1,17 @@
+import type { VenueReport } from '../model/index.ts';
+import type { ApprovedOrder } from '../risk/index.ts';
+
+/**
+ * What the execution engine needs from a venue: order entry that takes only risk-approved orders. The full
+ * `Venue` interface (queries, capabilities) extends this in `venues/`.
+ */
+export interface VenueGateway {
+  readonly name: string;
+  submit(order: ApprovedOrder): void;
+  cancel(clientOrderId: string): void;
+}
+
+/** Where a venue delivers its reports (accepted, rejected, filled, canceled, expired). */
+export interface VenueReportSink {
+  onVenueReport(report: VenueReport): void;
+}

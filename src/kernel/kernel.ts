@@ -1,0 +1,105 @@
+import type { MarketEvent } from '../model/index.ts';
+import type { SimClock } from './clock.ts';
+import { EventQueue } from './event-queue.ts';
+
+/** A component that reacts to market events; the kernel calls them in registration order. */
+export interface MarketEventHandler {
+  onMarketEvent(event: MarketEvent): void;
+}
+
+/** Explicit lifecycle, called by the kernel around a run. */
+export interface Component {
+  start?(): void;
+  stop?(): void;
+}
+
+export interface RunProgress {
+  tick(done: number): void;
+  finish(): void;
+}
+
+/**
+ * The deterministic core of a backtest: merges historical streams in timestamp order, advances the clock,
+ * dispatches due internal events (order arrivals, timers) before each market event, then hands the event
+ * to each handler. No `await` anywhere: one event is fully processed before the next.
+ */
+export class Kernel {
+  readonly queue = new EventQueue();
+  private readonly handlers: MarketEventHandler[] = [];
+  private readonly components: Component[] = [];
+  private readonly clock: SimClock;
+
+  constructor(clock: SimClock) {
+    this.clock = clock;
+  }
+
+  /** Register a market-event handler; order matters (venue, then portfolio, then strategies). */
+  addHandler(handler: MarketEventHandler): void {
+    this.handlers.push(handler);
+  }
+
+  addComponent(component: Component): void {
+    this.components.push(component);
+  }
+
+  /**
+   * Run every event of the given streams (each already sorted by time) through the engine.
+   * Equal timestamps across streams keep stream order.
+   */
+  run(streams: ReadonlyArray<ReadonlyArray<MarketEvent>>, progress?: RunProgress): number {
+    for (const c of this.components) c.start?.();
+    const n = streams.length === 1 ? this.runSingle(streams[0], progress) : this.runMerged(streams, progress);
+    this.drainUntil(this.clock.now());
+    for (const c of this.components) c.stop?.();
+    progress?.finish();
+    return n;
+  }
+
+  private runSingle(events: ReadonlyArray<MarketEvent>, progress?: RunProgress): number {
+    const handlers = this.handlers;
+    const hn = handlers.length;
+    const queue = this.queue;
+    const clock = this.clock;
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i];
+      if (queue.peekTs() <= e.ts) this.drainUntil(e.ts);
+      clock.advanceTo(e.ts);
+      for (let h = 0; h < hn; h++) handlers[h].onMarketEvent(e);
+      if (progress !== undefined) progress.tick(i + 1);
+    }
+    return events.length;
+  }
+
+  private runMerged(streams: ReadonlyArray<ReadonlyArray<MarketEvent>>, progress?: RunProgress): number {
+    const idx = new Array<number>(streams.length).fill(0);
+    let done = 0;
+    for (;;) {
+      let best = -1;
+      let bestTs = Infinity;
+      for (let s = 0; s < streams.length; s++) {
+        const st = streams[s];
+        if (idx[s] < st.length && st[idx[s]].ts < bestTs) {
+          bestTs = st[idx[s]].ts;
+          best = s;
+        }
+      }
+      if (best < 0) break;
+      const e = streams[best][idx[best]++];
+      if (this.queue.peekTs() <= e.ts) this.drainUntil(e.ts);
+      this.clock.advanceTo(e.ts);
+      for (const h of this.handlers) h.onMarketEvent(e);
+      done++;
+      progress?.tick(done);
+    }
+    return done;
+  }
+
+  /** Dispatch internal events due at or before `ts`, advancing the clock to each. */
+  private drainUntil(ts: number): void {
+    const q = this.queue;
+    while (q.size > 0 && q.peekTs() <= ts) {
+      this.clock.advanceTo(q.peekTs());
+      q.dispatchNext();
+    }
+  }
+}

@@ -1,0 +1,91 @@
+import type { Bar, Instrument, OrderSide, OrderStatus, OrderType, Quote, TimeInForce, TradeTick } from '../model/index.ts';
+import type { Clock } from '../kernel/index.ts';
+
+/** What a strategy asks for, in plain prices and quantities; the engine puts it on the instrument's grid. */
+export interface OrderSpec {
+  readonly side: OrderSide;
+  /** Quantity in instrument units (shares, coins). Give this or `notional`. */
+  readonly quantity?: number;
+  /** Cash to spend on a market buy; the venue buys as many whole lots as it covers, fees included. */
+  readonly notional?: number;
+  readonly type?: OrderType;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+  readonly timeInForce?: TimeInForce;
+  readonly reduceOnly?: boolean;
+  readonly tag?: string;
+  /** Defaults to the strategy's first instrument. */
+  readonly instrumentId?: string;
+}
+
+export interface PositionView {
+  readonly instrumentId: string;
+  /** Signed: positive long, negative short, 0 flat. */
+  readonly quantity: number;
+  readonly averagePrice: number;
+  readonly lastPrice: number;
+  readonly unrealizedPnl: number;
+  readonly realizedPnl: number;
+}
+
+export interface PortfolioView {
+  readonly cash: number;
+  readonly equity: number;
+}
+
+export interface OrderView {
+  readonly clientOrderId: string;
+  readonly instrumentId: string;
+  readonly side: OrderSide;
+  readonly type: OrderType;
+  readonly status: OrderStatus;
+  readonly quantity: number;
+  readonly filledQuantity: number;
+  readonly averageFillPrice: number;
+  readonly tag: string | undefined;
+  /** Why the order was denied, rejected or canceled. */
+  readonly reason: string | undefined;
+}
+
+export interface FillView {
+  readonly clientOrderId: string;
+  readonly instrumentId: string;
+  readonly side: OrderSide;
+  readonly price: number;
+  readonly quantity: number;
+  readonly fee: number;
+  readonly ts: number;
+  readonly tag: string | undefined;
+}
+
+/** How the run sizes an entry (`--sizing`): a fixed quantity, or cash to spend (all-in). */
+export type EntrySize = { readonly quantity: number } | { readonly notional: number };
+
+export interface StrategyLog {
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/**
+ * The engine services a strategy talks to. The run's assembly implements it over the risk gate, the OMS and
+ * the portfolio; the strategy never sees which mode it runs in.
+ */
+export interface TradingContext {
+  readonly clock: Clock;
+  readonly log: StrategyLog;
+  readonly instruments: readonly Instrument[];
+  submit(strategyId: string, spec: OrderSpec): string;
+  cancel(clientOrderId: string): void;
+  openOrders(strategyId: string, instrumentId?: string): readonly OrderView[];
+  position(instrumentId: string): PositionView;
+  portfolio(): PortfolioView;
+  /** The run's entry sizing rule applied to the current state. */
+  entrySize(instrumentId: string, side: OrderSide): EntrySize;
+}
+
+/** Market callbacks a host dispatches; split out so the host stays generic. */
+export interface MarketCallbacks {
+  onBar(bar: Bar): void;
+  onQuote(quote: Quote): void;
+  onTrade(trade: TradeTick): void;
+}

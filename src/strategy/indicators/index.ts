@@ -1,0 +1,3 @@
+export * from './sma.ts';
+export * from './rsi.ts';
+export * from './bollinger.ts';

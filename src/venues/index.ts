@@ -1,0 +1,3 @@
+/** Venues: the Venue interface and its implementations (`sim/` now; brokers and exchanges later). */
+export * from './venue.ts';
+export * from './sim/index.ts';

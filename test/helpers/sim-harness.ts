@@ -1,0 +1,67 @@
+import { defineInstrument, type Bar, type Instrument, type MarketEvent, type OrderEvent, type Quote, type TradeTick } from '../../src/model/index.ts';
+import { Kernel, SimClock } from '../../src/kernel/index.ts';
+import { RiskEngine } from '../../src/risk/index.ts';
+import { ExecutionEngine } from '../../src/execution/index.ts';
+import { SimVenue, type SimVenueOptions } from '../../src/venues/index.ts';
+import { buildOrder } from '../../src/backtest/index.ts';
+import type { OrderSpec } from '../../src/strategy/index.ts';
+
+export const DAY = 86_400_000;
+
+/** A bar on day `day` (UTC midnight). */
+export function bar(day: number, open: number, high: number, low: number, close: number, volume = 1_000_000, id = 'TEST'): Bar {
+  return { type: 'bar', instrumentId: id, ts: day * DAY, open, high, low, close, volume };
+}
+
+export function quote(ms: number, bid: number, ask: number, bidSize = 0, askSize = 0, id = 'TEST'): Quote {
+  return { type: 'quote', instrumentId: id, ts: ms, bid, ask, bidSize, askSize };
+}
+
+export function trade(ms: number, price: number, size = 0, id = 'TEST'): TradeTick {
+  return { type: 'trade', instrumentId: id, ts: ms, price, size };
+}
+
+/**
+ * The real execution path (risk gate → OMS → sim venue → reports) driven by a scripted list of market
+ * events; `after(i, fn)` runs `fn` right after event i was processed, the way a strategy's callback would.
+ */
+export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | 'clock' | 'queue' | 'sink'>> & { instrument?: Instrument } = {}) {
+  const inst = opts.instrument ?? defineInstrument({ id: 'TEST', priceTick: '0.01' });
+  const clock = new SimClock(0);
+  const kernel = new Kernel(clock);
+  const execution = new ExecutionEngine({ risk: new RiskEngine(), clock, instruments: new Map([[inst.id, inst]]) });
+  const venue = new SimVenue({ ...opts, instruments: [inst], clock, queue: kernel.queue, sink: execution });
+  execution.connectVenue(venue);
+  const events: OrderEvent[] = [];
+  execution.addListener({ onOrderEvent: (e) => { events.push(e); } });
+  const actions = new Map<number, Array<() => void>>();
+  let index = -1;
+  kernel.addHandler(venue);
+  kernel.addHandler({ onMarketEvent() { index++; for (const a of actions.get(index) ?? []) a(); } });
+  let seq = 0;
+  return {
+    inst, clock, execution, venue, events,
+    /** Submit an order now; returns its client order id. */
+    submit(spec: OrderSpec): string {
+      const id = `o${++seq}`;
+      execution.submit(buildOrder(inst, spec, id, 's', clock.now()));
+      return id;
+    },
+    after(i: number, fn: () => void) {
+      actions.set(i, [...(actions.get(i) ?? []), fn]);
+    },
+    run(marketEvents: MarketEvent[]) {
+      kernel.run([marketEvents]);
+    },
+    fills(id?: string) {
+      return events.flatMap((e) => (e.type === 'order.filled' && (id === undefined || e.clientOrderId === id) ? [e.fill] : []));
+    },
+    status(id: string) {
+      return execution.orders.get(id)?.status;
+    },
+    /** Fill prices as decimal numbers. */
+    prices(id?: string) {
+      return this.fills(id).map((f) => f.price * inst.tickSize);
+    },
+  };
+}
