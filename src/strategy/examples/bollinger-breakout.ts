@@ -1,4 +1,4 @@
-import type { Bar } from '../../model/index.ts';
+import type { Bar, Quote, TradeTick } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 import { param, type ParamValues } from '../params.ts';
 import { Bollinger } from '../indicators/index.ts';
@@ -20,9 +20,22 @@ export default class BollingerBreakout extends Strategy<ParamValues<typeof schem
   }
 
   override onBar(bar: Bar): void {
-    this.bands.update(bar.close);
+    this.onPrice(bar.close);
+  }
+
+  /** Trade ticks and quotes drive the same logic as bar closes (quotes at the mid). */
+  override onTrade(t: TradeTick): void {
+    this.onPrice(t.price);
+  }
+
+  override onQuote(q: Quote): void {
+    this.onPrice((q.bid + q.ask) / 2);
+  }
+
+  private onPrice(price: number): void {
+    this.bands.update(price);
     if (!this.bands.ready || this.hasOpenOrders()) return;
-    if (this.isFlat() && bar.close > this.bands.upper) this.enterLong();
-    else if (this.isLong() && bar.close < this.bands.middle) this.exitPosition();
+    if (this.isFlat() && price > this.bands.upper) this.enterLong();
+    else if (this.isLong() && price < this.bands.middle) this.exitPosition();
   }
 }

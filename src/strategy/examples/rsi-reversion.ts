@@ -1,4 +1,4 @@
-import { KeelError, type Bar } from '../../model/index.ts';
+import { KeelError, type Bar, type Quote, type TradeTick } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 import { param, type ParamValues } from '../params.ts';
 import { Rsi } from '../indicators/index.ts';
@@ -24,7 +24,20 @@ export default class RsiReversion extends Strategy<ParamValues<typeof schema>> {
   }
 
   override onBar(bar: Bar): void {
-    const r = this.rsi.update(bar.close);
+    this.onPrice(bar.close);
+  }
+
+  /** Trade ticks and quotes drive the same logic as bar closes (quotes at the mid). */
+  override onTrade(t: TradeTick): void {
+    this.onPrice(t.price);
+  }
+
+  override onQuote(q: Quote): void {
+    this.onPrice((q.bid + q.ask) / 2);
+  }
+
+  private onPrice(price: number): void {
+    const r = this.rsi.update(price);
     if (!this.rsi.ready || this.hasOpenOrders()) return;
     if (this.isFlat() && r < this.params.oversold) this.enterLong();
     else if (this.isLong() && r > this.params.exit) this.exitPosition();

@@ -1,4 +1,4 @@
-import { KeelError, type Bar } from '../../model/index.ts';
+import { KeelError, type Bar, type Quote, type TradeTick } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 import { param, type ParamValues } from '../params.ts';
 import { Sma } from '../indicators/index.ts';
@@ -33,8 +33,21 @@ export default class SmaCross extends Strategy<ParamValues<typeof schema>> {
   }
 
   override onBar(bar: Bar): void {
-    const f = this.fastMa.update(bar.close);
-    const s = this.slowMa.update(bar.close);
+    this.onPrice(bar.close);
+  }
+
+  /** Trade ticks and quotes drive the same logic as bar closes (quotes at the mid). */
+  override onTrade(t: TradeTick): void {
+    this.onPrice(t.price);
+  }
+
+  override onQuote(q: Quote): void {
+    this.onPrice((q.bid + q.ask) / 2);
+  }
+
+  private onPrice(price: number): void {
+    const f = this.fastMa.update(price);
+    const s = this.slowMa.update(price);
     if (!this.slowMa.ready) return;
     const diff = f - s;
     const sign = diff > 0 ? 1 : diff < 0 ? -1 : 0;

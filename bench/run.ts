@@ -1,0 +1,61 @@
+import { cpus } from 'node:os';
+import { loadMarketData } from '../src/data/index.ts';
+import { defineInstrument, parseMoney, tickForDecimals, type Bar } from '../src/model/index.ts';
+import { BUILT_IN_STRATEGIES, resolveParams } from '../src/strategy/index.ts';
+import { percentFee } from '../src/venues/index.ts';
+import { buildResult, computeMetrics, runBacktest } from '../src/backtest/index.ts';
+import { moneyToNumber } from '../src/model/index.ts';
+import { generateBars } from './generate-bars.ts';
+import { bareSmaCross } from './bare-loop.ts';
+
+/**
+ * `npm run bench`: SMA-cross over 1,000,000 bars generated from the real ORCL file, through the full engine
+ * path (data → strategy → risk gate → OMS → sim venue → portfolio → equity curve → metrics), against a bare
+ * hand-written loop of the same logic. Each line is one result; the machine is printed first.
+ */
+const BARS = Number(process.env.KEEL_BENCH_BARS ?? 1_000_000);
+const ROUNDS = 3;
+
+const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+console.log(`machine: ${machine}`);
+
+const orcl = loadMarketData('../shared/data/daily/ORCL-1995-2014.csv');
+if (orcl.kind !== 'bars') throw new Error('ORCL should load as bars');
+const bars: Bar[] = generateBars(orcl.bars, BARS, orcl.priceDecimals);
+const instrument = defineInstrument({ id: orcl.instrumentId, priceTick: tickForDecimals(orcl.priceDecimals) });
+const cls = BUILT_IN_STRATEGIES['sma-cross'];
+const params = resolveParams(cls.params, { fast: 10, slow: 30 }, 'sma-cross');
+
+function engineRun() {
+  const run = runBacktest({
+    strategyId: 'sma-cross', strategyClass: cls, params, instrument, events: bars,
+    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'all-in' }, fees: percentFee('0.1'),
+  });
+  const metrics = computeMetrics({
+    times: run.recorder.times, equity: run.recorder.equity, trades: run.booker.trips.closed.map((t) => ({ pnl: moneyToNumber(t.realized - t.fees) })),
+    exposedPoints: run.recorder.exposedPoints,
+  });
+  return { run, metrics };
+}
+
+function best(label: string, fn: () => unknown): number {
+  let bestMs = Infinity;
+  for (let r = 0; r < ROUNDS; r++) {
+    const t0 = performance.now();
+    fn();
+    bestMs = Math.min(bestMs, performance.now() - t0);
+  }
+  return bestMs;
+}
+
+engineRun(); // warm-up: JIT the whole path once
+const engineMs = best('engine', engineRun);
+const bareMs = best('bare', () => bareSmaCross(bars, 10, 30, 100_000, 0.001));
+const { run } = engineRun();
+const resultMs = best('result', () => buildResult(run, { strategyName: 'sma-cross', params, dataSource: 'generated', dataLayout: 'generated', dataWarnings: 0, config: {} }));
+
+const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
+console.log(`backtest sma-cross, full engine path: ${fmt(BARS / (engineMs / 1000))} bars/s (${BARS.toLocaleString('en-US')} bars in ${engineMs.toFixed(0)} ms, ${run.booker.fills.length} fills) [${machine}]`);
+console.log(`bare hand-written loop, same logic:   ${fmt(BARS / (bareMs / 1000))} bars/s (${bareMs.toFixed(0)} ms) [${machine}]`);
+console.log(`engine / bare loop time ratio:        ${(engineMs / bareMs).toFixed(1)}x [${machine}]`);
+console.log(`result JSON object (1M-point curve):  ${resultMs.toFixed(0)} ms [${machine}]`);

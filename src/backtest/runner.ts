@@ -1,0 +1,79 @@
+import type { Instrument, MarketEvent, Money } from '../model/index.ts';
+import { Kernel, SimClock, type RunProgress } from '../kernel/index.ts';
+import { RiskEngine } from '../risk/index.ts';
+import { ExecutionEngine } from '../execution/index.ts';
+import { Portfolio } from '../portfolio/index.ts';
+import { StrategyHost, type Strategy, type StrategyClass, type StrategyLog } from '../strategy/index.ts';
+import { SimVenue, type FeeModel, type LatencyModel, type LimitFillRule, type SlippageModel } from '../venues/index.ts';
+import { EngineContext } from './engine-context.ts';
+import { EquityRecorder, FillBooker } from './recorder.ts';
+import type { Sizing } from './sizing.ts';
+
+export interface BacktestSpec {
+  readonly strategyId: string;
+  readonly strategyClass: StrategyClass;
+  /** Resolved parameters (see `resolveParams`). */
+  readonly params: Readonly<Record<string, unknown>>;
+  readonly instrument: Instrument;
+  /** Market events of the instrument, in time order. */
+  readonly events: readonly MarketEvent[];
+  readonly initialCash: Money;
+  readonly sizing: Sizing;
+  readonly fees?: FeeModel;
+  readonly slippage?: SlippageModel;
+  readonly latency?: LatencyModel;
+  readonly participationRate?: number;
+  readonly limitFill?: LimitFillRule;
+  readonly progress?: RunProgress;
+  readonly log?: StrategyLog;
+}
+
+/** Everything a finished run leaves behind; `buildResult` turns it into the JSON result. */
+export interface BacktestRun {
+  readonly spec: BacktestSpec;
+  readonly strategy: Strategy<any>;
+  readonly portfolio: Portfolio;
+  readonly execution: ExecutionEngine;
+  readonly booker: FillBooker;
+  readonly recorder: EquityRecorder;
+  readonly events: number;
+}
+
+const quietLog: StrategyLog = { info() {}, warn() {} };
+
+/**
+ * Assemble the engine for backtest mode (SimClock, historical events, in-process sim venue) and run it.
+ * The strategy, risk gate, OMS and portfolio are the same objects paper and live use.
+ *
+ * @example
+ * const run = runBacktest({ strategyId: 'sma-cross', strategyClass: SmaCross, params: { fast: 10, slow: 30, short: false },
+ *   instrument, events: bars, initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'all-in' } });
+ */
+export function runBacktest(spec: BacktestSpec): BacktestRun {
+  const clock = new SimClock(spec.events.length ? spec.events[0].ts : 0);
+  const kernel = new Kernel(clock);
+  const instruments = new Map([[spec.instrument.id, spec.instrument]]);
+  const execution = new ExecutionEngine({ risk: new RiskEngine(), clock, instruments });
+  const venue = new SimVenue({
+    instruments: [spec.instrument], clock, queue: kernel.queue, sink: execution, fees: spec.fees, slippage: spec.slippage,
+    latency: spec.latency, participationRate: spec.participationRate, limitFill: spec.limitFill,
+  });
+  execution.connectVenue(venue);
+  const portfolio = new Portfolio({ instruments: [spec.instrument], initialCash: spec.initialCash });
+  const strategy = new spec.strategyClass(spec.params);
+  const context = new EngineContext({ clock, log: spec.log ?? quietLog, instruments: [spec.instrument], execution, portfolio, sizing: spec.sizing });
+  strategy.attach(context, spec.strategyId);
+  const recorder = new EquityRecorder(portfolio, spec.events.length);
+  const booker = new FillBooker({ portfolio, instruments, strategy, eventCounter: recorder.counter });
+  execution.addListener(booker);
+  const host = new StrategyHost(strategy, [spec.instrument.id]);
+  // Order matters: the venue fills resting orders on the event first, then positions are marked, then the
+  // strategy decides, then equity is sampled.
+  kernel.addHandler(venue);
+  kernel.addHandler(portfolio);
+  kernel.addHandler(host);
+  kernel.addHandler(recorder);
+  kernel.addComponent(host);
+  const events = kernel.run([spec.events], spec.progress);
+  return { spec, strategy, portfolio, execution, booker, recorder, events };
+}

@@ -1,0 +1,52 @@
+import { KeelError } from '../model/index.ts';
+import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
+import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
+import { DATA_HELP, dataCommand } from './commands/data.ts';
+import { strategiesCommand } from './commands/strategies.ts';
+
+const HELP = `keel: one strategy from backtest to paper to live trading
+
+  keel backtest --strategy sma-cross --data FILE [...]   run a backtest (keel backtest --help)
+  keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
+  keel data validate FILE                                check a data file and list its problems
+  keel strategies                                        built-in strategies and their parameters
+
+${BACKTEST_HELP}
+${ANALYZE_HELP}
+${DATA_HELP}`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'backtest': return backtestCommand(rest);
+    case 'analyze': return analyzeCommand(rest);
+    case 'data': return dataCommand(rest);
+    case 'strategies': return strategiesCommand();
+    case undefined: case 'help': case '--help': case '-h': process.stdout.write(HELP); return 0;
+    case '--version': case 'version': process.stdout.write('keel 0.1.0\n'); return 0;
+    default:
+      throw new KeelError('UNKNOWN_COMMAND', 'is not a keel command', { field: 'command', value: command, hint: 'try keel --help' });
+  }
+}
+
+/**
+ * Every failure is one line on stderr and a non-zero exit. User errors (KeelError) say what to fix; an error
+ * from a strategy's own code names where it was thrown; anything else is a Keel bug, and KEEL_DEBUG=1 shows
+ * the stack.
+ */
+function reportFailure(err: unknown): number {
+  if (err instanceof KeelError) {
+    process.stderr.write(`keel: ${err.message}\n`);
+    return 2;
+  }
+  const e = err instanceof Error ? err : new Error(String(err));
+  if (process.env.KEEL_DEBUG) process.stderr.write(`${e.stack}\n`);
+  const where = /\((?:file:\/\/)?([^()]+?:\d+):\d+\)/.exec(e.stack?.split('\n').slice(1).find((l) => !l.includes('/src/') && !l.includes('node:')) ?? '');
+  process.stderr.write(`keel: ${e.name}: ${e.message}${where ? ` (at ${where[1]})` : ''}${process.env.KEEL_DEBUG ? '' : ' — set KEEL_DEBUG=1 for the stack'}\n`);
+  return 1;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (err) => { process.exitCode = reportFailure(err); },
+);
