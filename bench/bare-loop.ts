@@ -1,10 +1,10 @@
 import type { Bar } from '../src/model/index.ts';
 
 /**
- * The same SMA-cross logic as the engine run (long only, all-in at the next open, percent fee), written as
+ * The same SMA-cross logic as the engine run (long only, a fixed number of units at the next open, percent fee), written as
  * one flat loop with no engine around it: the lower bound on what the engine could cost.
  */
-export function bareSmaCross(bars: readonly Bar[], fast: number, slow: number, cash: number, feeRate: number): { equity: number; trades: number } {
+export function bareSmaCross(bars: readonly Bar[], fast: number, slow: number, cash: number, feeRate: number, units: number): { equity: number; trades: number } {
   const n = bars.length;
   const fw = new Float64Array(fast), sw = new Float64Array(slow);
   let fs = 0, ss = 0, lastSign = 0, pending = 0, qty = 0, trades = 0, equity = cash;
@@ -14,7 +14,7 @@ export function bareSmaCross(bars: readonly Bar[], fast: number, slow: number, c
     if (pending !== 0) {
       const p = b.open;
       if (pending > 0) {
-        const q = Math.floor(cash / (p * (1 + feeRate)));
+        const q = units;
         cash -= q * p * (1 + feeRate);
         qty = q;
       } else {

@@ -3,32 +3,20 @@ import type { Bar } from '../src/model/index.ts';
 const MINUTE = 60_000;
 
 /**
- * Stretch a real daily series to `count` bars: the bar-to-bar moves of the source are replayed forward,
- * then backward (inverted), again and again, so the price keeps ORCL's texture and stays within its range
- * instead of compounding to infinity. Prices are rounded to `decimals`, bars are one minute apart.
+ * Stretch a real series to `count` bars by playing it forward, then backward (bar n-2 down to 1), then
+ * forward again, and so on. Every bar is a real bar of the source, so prices keep its range, precision and
+ * texture and never compound away; bars are relabelled one minute apart.
  */
-export function generateBars(source: readonly Bar[], count: number, decimals: number): Bar[] {
-  const out: Bar[] = new Array(count);
-  const f = 10 ** decimals;
-  const r = (x: number) => Math.round(x * f) / f;
+export function generateBars(source: readonly Bar[], count: number): Bar[] {
   const n = source.length;
-  let level = source[0].close;
-  let i = 0;
-  let pass = 0;
+  if (n < 3) throw new Error('need at least 3 source bars');
+  const period = 2 * n - 2; // forward 0..n-1, then backward n-2..1
+  const out: Bar[] = new Array(count);
   const start = Date.UTC(2000, 0, 3);
-  while (i < count) {
-    const forward = pass % 2 === 0;
-    for (let k = 0; k < n && i < count; k++) {
-      const s = forward ? source[k] : source[n - 1 - k];
-      // Scale the source bar so its close-to-close move from the previous source bar is reproduced at `level`.
-      const ref = forward ? (k === 0 ? s.open : source[k - 1].close) : (k === 0 ? s.close : source[n - k].close);
-      const scale = level / ref;
-      const open = r(s.open * scale), high = r(s.high * scale), low = r(s.low * scale), close = r(s.close * scale);
-      out[i] = { type: 'bar', instrumentId: s.instrumentId, ts: start + i * MINUTE, open, high, low, close, volume: s.volume };
-      level = forward ? close : r(s.open * scale);
-      i++;
-    }
-    pass++;
+  for (let i = 0; i < count; i++) {
+    const p = i % period;
+    const s = source[p < n ? p : period - p];
+    out[i] = { type: 'bar', instrumentId: s.instrumentId, ts: start + i * MINUTE, open: s.open, high: s.high, low: s.low, close: s.close, volume: s.volume };
   }
   return out;
 }

@@ -21,7 +21,7 @@ console.log(`machine: ${machine}`);
 
 const orcl = loadMarketData('../shared/data/daily/ORCL-1995-2014.csv');
 if (orcl.kind !== 'bars') throw new Error('ORCL should load as bars');
-const bars: Bar[] = generateBars(orcl.bars, BARS, orcl.priceDecimals);
+const bars: Bar[] = generateBars(orcl.bars, BARS);
 const instrument = defineInstrument({ id: orcl.instrumentId, priceTick: tickForDecimals(orcl.priceDecimals) });
 const cls = BUILT_IN_STRATEGIES['sma-cross'];
 const params = resolveParams(cls.params, { fast: 10, slow: 30 }, 'sma-cross');
@@ -29,7 +29,7 @@ const params = resolveParams(cls.params, { fast: 10, slow: 30 }, 'sma-cross');
 function engineRun() {
   const run = runBacktest({
     strategyId: 'sma-cross', strategyClass: cls, params, instrument, events: bars,
-    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'all-in' }, fees: percentFee('0.1'),
+    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'units', units: 1000 }, fees: percentFee('0.1'),
   });
   const metrics = computeMetrics({
     times: run.recorder.times, equity: run.recorder.equity, trades: run.booker.trips.closed.map((t) => ({ pnl: moneyToNumber(t.realized - t.fees) })),
@@ -50,12 +50,13 @@ function best(label: string, fn: () => unknown): number {
 
 engineRun(); // warm-up: JIT the whole path once
 const engineMs = best('engine', engineRun);
-const bareMs = best('bare', () => bareSmaCross(bars, 10, 30, 100_000, 0.001));
+const bareMs = best('bare', () => bareSmaCross(bars, 10, 30, 100_000, 0.001, 1000));
+const bare = bareSmaCross(bars, 10, 30, 100_000, 0.001, 1000);
 const { run } = engineRun();
 const resultMs = best('result', () => buildResult(run, { strategyName: 'sma-cross', params, dataSource: 'generated', dataLayout: 'generated', dataWarnings: 0, config: {} }));
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`backtest sma-cross, full engine path: ${fmt(BARS / (engineMs / 1000))} bars/s (${BARS.toLocaleString('en-US')} bars in ${engineMs.toFixed(0)} ms, ${run.booker.fills.length} fills) [${machine}]`);
 console.log(`bare hand-written loop, same logic:   ${fmt(BARS / (bareMs / 1000))} bars/s (${bareMs.toFixed(0)} ms) [${machine}]`);
-console.log(`engine / bare loop time ratio:        ${(engineMs / bareMs).toFixed(1)}x [${machine}]`);
+console.log(`engine / bare loop time ratio:        ${(engineMs / bareMs).toFixed(1)}x (same round trips: ${bare.trades === run.booker.trips.closed.length ? 'yes' : 'NO'}, ${bare.trades}) [${machine}]`);
 console.log(`result JSON object (1M-point curve):  ${resultMs.toFixed(0)} ms [${machine}]`);

@@ -225,3 +225,11 @@ test('a notional too small for one lot is canceled with a reason', () => {
   assert.equal(h.status(id), 'CANCELED');
   assert.match(h.execution.orders.get(id)!.reason!, /less than one lot/);
 });
+
+test('a notional so large that the lot count passes 2^53 is capped instead of hanging the engine', () => {
+  const h = simHarness();
+  let id = '';
+  h.after(0, () => { id = h.submit({ side: 'buy', notional: 1e15 }); }); // 1e17 lots of a 0.01 price
+  h.run([bar(0, 0.01, 0.01, 0.01, 0.01), bar(1, 0.01, 0.01, 0.01, 0.01)]);
+  assert.equal(h.fills(id)[0].quantity, Number.MAX_SAFE_INTEGER);
+});

@@ -48,6 +48,8 @@ interface Book {
   lastPrice: number;
 }
 
+const MAX_LOTS = BigInt(Number.MAX_SAFE_INTEGER);
+
 type Arrival = { kind: 'arrive'; order: ApprovedOrder; decisionPrice: number | undefined } | { kind: 'cancel'; clientOrderId: string };
 
 /**
@@ -228,19 +230,23 @@ export class SimVenue implements Venue, MarketEventHandler, ScheduledHandler<Arr
     return lots;
   }
 
-  /** Largest whole number of lots whose notional plus fee fits in `cash` (binary search: fees can be non-linear). */
+  /**
+   * Largest whole number of lots whose notional plus fee fits in `cash` (binary search in bigint: fees can be
+   * non-linear). Capped at 2^53 − 1 lots, the most a position can hold exactly.
+   */
   private affordableLots(inst: Instrument, cash: Money, price: number, opp: FillOpportunity): number {
     const perLot = BigInt(price) * inst.notionalUnit;
     if (perLot <= 0n || cash <= 0n) return 0;
-    let lo = 0;
-    let hi = Number(cash / perLot);
+    let lo = 0n;
+    let hi = cash / perLot;
+    if (hi > MAX_LOTS) hi = MAX_LOTS;
     while (lo < hi) {
-      const mid = Math.ceil((lo + hi) / 2);
-      const value = perLot * BigInt(mid);
-      if (value + this.fees.fee(inst, mid, value, opp.liquidity) <= cash) lo = mid;
-      else hi = mid - 1;
+      const mid = (lo + hi + 1n) / 2n;
+      const value = perLot * mid;
+      if (value + this.fees.fee(inst, Number(mid), value, opp.liquidity) <= cash) lo = mid;
+      else hi = mid - 1n;
     }
-    return lo;
+    return Number(lo);
   }
 
   private report(r: VenueReport): void {
