@@ -50,73 +50,68 @@ function newParsed<E>(): ParsedRows<E> {
   return { events: [], lines: [], rows: 0, priceDecimals: 0, allFlat: true, anySubSecond: false, adjClose: [] };
 }
 
-/** Read every remaining record of `csv` as a bar. */
-export function parseBarRows(csv: CsvReader, ctx: RowContext, firstRow: string[]): ParsedRows<Bar> {
-  const out = newParsed<Bar>();
-  const ix = ctx.layout.index;
-  const adjAt = ctx.useAdjustedClose ? ix.adjClose : -1;
+/**
+ * The loop every parser shares: for each remaining record, check the field count, read the timestamp, let
+ * `read` parse the row's fields into an event (or report problems on `row` and return undefined), and keep
+ * the event with its line number when the row was clean.
+ */
+function parseRows<E extends { ts: number }>(
+  csv: CsvReader, ctx: RowContext, firstRow: string[], read: (row: Row, ts: number, out: ParsedRows<E>) => E | undefined,
+): ParsedRows<E> {
+  const out = newParsed<E>();
   const row: Row = { fields: firstRow, line: csv.line, ok: true };
   for (let fields: string[] | undefined = firstRow; fields; fields = csv.next()) {
     row.fields = fields; row.line = csv.line; row.ok = true;
     out.rows++;
     if (!fieldCountOk(ctx, row)) continue;
     const ts = timestampOf(ctx, row);
+    const event = read(row, ts, out);
+    if (!row.ok || event === undefined) continue;
+    if (ts % 1000 !== 0) out.anySubSecond = true;
+    out.events.push(event);
+    out.lines.push(row.line);
+  }
+  return out;
+}
+
+/** Read every remaining record of `csv` as a bar. */
+export function parseBarRows(csv: CsvReader, ctx: RowContext, firstRow: string[]): ParsedRows<Bar> {
+  const ix = ctx.layout.index;
+  const adjAt = ctx.useAdjustedClose ? ix.adjClose : -1;
+  return parseRows<Bar>(csv, ctx, firstRow, (row, ts, out) => {
     const open = price(ctx, row, ix.open, 'open', out);
     const high = price(ctx, row, ix.high, 'high', out);
     const low = price(ctx, row, ix.low, 'low', out);
     const close = price(ctx, row, ix.close, 'close', out);
     const volume = quantity(ctx, row, ix.volume, 'volume');
     const adj = adjAt >= 0 ? price(ctx, row, adjAt, 'adjClose', out) : NaN;
-    if (!row.ok) continue;
+    if (!row.ok) return undefined;
     if (out.allFlat && !(open === high && high === low && low === close)) out.allFlat = false;
-    if (ts % 1000 !== 0) out.anySubSecond = true;
-    out.events.push({ type: 'bar', instrumentId: ctx.instrumentId, ts, open, high, low, close, volume });
-    out.lines.push(row.line);
     if (adjAt >= 0) out.adjClose.push(adj);
-  }
-  return out;
+    return { type: 'bar', instrumentId: ctx.instrumentId, ts, open, high, low, close, volume };
+  });
 }
 
 /** Read every remaining record of `csv` as a trade. */
 export function parseTradeRows(csv: CsvReader, ctx: RowContext, firstRow: string[]): ParsedRows<TradeTick> {
-  const out = newParsed<TradeTick>();
   const ix = ctx.layout.index;
-  const row: Row = { fields: firstRow, line: csv.line, ok: true };
-  for (let fields: string[] | undefined = firstRow; fields; fields = csv.next()) {
-    row.fields = fields; row.line = csv.line; row.ok = true;
-    out.rows++;
-    if (!fieldCountOk(ctx, row)) continue;
-    const ts = timestampOf(ctx, row);
+  return parseRows<TradeTick>(csv, ctx, firstRow, (row, ts, out) => {
     const p = price(ctx, row, ix.price, 'price', out);
     const size = quantity(ctx, row, ix.size, 'size');
-    if (!row.ok) continue;
-    if (ts % 1000 !== 0) out.anySubSecond = true;
-    out.events.push({ type: 'trade', instrumentId: ctx.instrumentId, ts, price: p, size });
-    out.lines.push(row.line);
-  }
-  return out;
+    return { type: 'trade', instrumentId: ctx.instrumentId, ts, price: p, size };
+  });
 }
 
 /** Read every remaining record of `csv` as a quote. */
 export function parseQuoteRows(csv: CsvReader, ctx: RowContext, firstRow: string[]): ParsedRows<Quote> {
-  const out = newParsed<Quote>();
   const ix = ctx.layout.index;
-  const row: Row = { fields: firstRow, line: csv.line, ok: true };
-  for (let fields: string[] | undefined = firstRow; fields; fields = csv.next()) {
-    row.fields = fields; row.line = csv.line; row.ok = true;
-    out.rows++;
-    if (!fieldCountOk(ctx, row)) continue;
-    const ts = timestampOf(ctx, row);
+  return parseRows<Quote>(csv, ctx, firstRow, (row, ts, out) => {
     const bid = price(ctx, row, ix.bid, 'bid', out);
     const ask = price(ctx, row, ix.ask, 'ask', out);
     const bidSize = quantity(ctx, row, ix.bidSize, 'bidSize');
     const askSize = quantity(ctx, row, ix.askSize, 'askSize');
-    if (!row.ok) continue;
-    if (ts % 1000 !== 0) out.anySubSecond = true;
-    out.events.push({ type: 'quote', instrumentId: ctx.instrumentId, ts, bid, ask, bidSize, askSize });
-    out.lines.push(row.line);
-  }
-  return out;
+    return { type: 'quote', instrumentId: ctx.instrumentId, ts, bid, ask, bidSize, askSize };
+  });
 }
 
 function fieldCountOk(ctx: RowContext, row: Row): boolean {

@@ -1,4 +1,4 @@
-import { KeelError, type Bar, type Instrument, type Quote, type TradeTick } from '../model/index.ts';
+import { KeelError, type Bar, type Instrument, type MarketEvent, type Quote, type TradeTick } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { ParamSchema } from './params.ts';
 import type { FillView, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext } from './context.ts';
@@ -136,9 +136,25 @@ export abstract class Strategy<P extends object = Record<string, unknown>> {
   // ---- callbacks (override what you need) ----------------------------------------------------------------
 
   onStart(): void {}
-  onBar(_bar: Bar): void {}
-  onQuote(_quote: Quote): void {}
-  onTrade(_trade: TradeTick): void {}
+
+  /**
+   * By default bars, trades and quotes all feed `onPrice` (bar close, trade price, quote mid), so a strategy
+   * that only needs "the latest price" runs unchanged on any kind of data. Override these for more.
+   */
+  onBar(bar: Bar): void {
+    this.onPrice(bar.close, bar);
+  }
+
+  onQuote(quote: Quote): void {
+    this.onPrice((quote.bid + quote.ask) / 2, quote);
+  }
+
+  onTrade(trade: TradeTick): void {
+    this.onPrice(trade.price, trade);
+  }
+
+  /** The latest price from any market event (see `onBar`). */
+  onPrice(_price: number, _event: MarketEvent): void {}
   onOrderUpdate(_order: OrderView): void {}
   onFill(_fill: FillView): void {}
   onStop(): void {}

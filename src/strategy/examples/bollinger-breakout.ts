@@ -1,4 +1,3 @@
-import type { Bar, Quote, TradeTick } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 import { param, type ParamValues } from '../params.ts';
 import { Bollinger } from '../indicators/index.ts';
@@ -19,20 +18,7 @@ export default class BollingerBreakout extends Strategy<ParamValues<typeof schem
     this.bands = new Bollinger(this.params.period, this.params.k);
   }
 
-  override onBar(bar: Bar): void {
-    this.onPrice(bar.close);
-  }
-
-  /** Trade ticks and quotes drive the same logic as bar closes (quotes at the mid). */
-  override onTrade(t: TradeTick): void {
-    this.onPrice(t.price);
-  }
-
-  override onQuote(q: Quote): void {
-    this.onPrice((q.bid + q.ask) / 2);
-  }
-
-  private onPrice(price: number): void {
+  override onPrice(price: number): void {
     this.bands.update(price);
     if (!this.bands.ready || this.hasOpenOrders()) return;
     if (this.isFlat() && price > this.bands.upper) this.enterLong();

@@ -1,4 +1,3 @@
-import type { Bar, Quote, TradeTick } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 
 /** Buy on the first bar and hold to the end: the benchmark every other strategy must beat. */
@@ -7,19 +6,7 @@ export default class BuyAndHold extends Strategy<Record<string, never>> {
 
   private entered = false;
 
-  override onBar(_bar: Bar): void {
-    this.enterOnce();
-  }
-
-  override onTrade(_t: TradeTick): void {
-    this.enterOnce();
-  }
-
-  override onQuote(_q: Quote): void {
-    this.enterOnce();
-  }
-
-  private enterOnce(): void {
+  override onPrice(): void {
     if (this.entered) return;
     this.entered = true;
     this.enterLong();

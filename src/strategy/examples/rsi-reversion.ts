@@ -1,4 +1,4 @@
-import { KeelError, type Bar, type Quote, type TradeTick } from '../../model/index.ts';
+import { KeelError } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 import { param, type ParamValues } from '../params.ts';
 import { Rsi } from '../indicators/index.ts';
@@ -23,20 +23,7 @@ export default class RsiReversion extends Strategy<ParamValues<typeof schema>> {
     this.rsi = new Rsi(this.params.period);
   }
 
-  override onBar(bar: Bar): void {
-    this.onPrice(bar.close);
-  }
-
-  /** Trade ticks and quotes drive the same logic as bar closes (quotes at the mid). */
-  override onTrade(t: TradeTick): void {
-    this.onPrice(t.price);
-  }
-
-  override onQuote(q: Quote): void {
-    this.onPrice((q.bid + q.ask) / 2);
-  }
-
-  private onPrice(price: number): void {
+  override onPrice(price: number): void {
     const r = this.rsi.update(price);
     if (!this.rsi.ready || this.hasOpenOrders()) return;
     if (this.isFlat() && r < this.params.oversold) this.enterLong();

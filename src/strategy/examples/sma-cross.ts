@@ -1,4 +1,4 @@
-import { KeelError, type Bar, type Quote, type TradeTick } from '../../model/index.ts';
+import { KeelError } from '../../model/index.ts';
 import { Strategy } from '../strategy.ts';
 import { param, type ParamValues } from '../params.ts';
 import { Sma } from '../indicators/index.ts';
@@ -32,20 +32,7 @@ export default class SmaCross extends Strategy<ParamValues<typeof schema>> {
     this.slowMa = new Sma(slow);
   }
 
-  override onBar(bar: Bar): void {
-    this.onPrice(bar.close);
-  }
-
-  /** Trade ticks and quotes drive the same logic as bar closes (quotes at the mid). */
-  override onTrade(t: TradeTick): void {
-    this.onPrice(t.price);
-  }
-
-  override onQuote(q: Quote): void {
-    this.onPrice((q.bid + q.ask) / 2);
-  }
-
-  private onPrice(price: number): void {
+  override onPrice(price: number): void {
     const f = this.fastMa.update(price);
     const s = this.slowMa.update(price);
     if (!this.slowMa.ready) return;
