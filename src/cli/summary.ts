@@ -2,6 +2,8 @@ import type { BacktestResult } from '../backtest/index.ts';
 
 const pct = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)}%`);
 const num = (x: number | null, d = 2) => (x === null ? '—' : x.toFixed(d));
+/** Whole days for daily data, one decimal for intraday curves (durations are fractional there). */
+const days = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The few lines a trader reads first after a backtest. */
@@ -14,7 +16,7 @@ export function formatSummary(r: BacktestResult): string {
     ['total return', pct(m.totalReturn)],
     ['CAGR', pct(m.cagr)],
     ['Sharpe / Sortino', `${num(m.sharpe)} / ${num(m.sortino)}`],
-    ['max drawdown', `${pct(m.maxDrawdown)} (${m.maxDrawdownDurationDays} days)`],
+    ['max drawdown', `${pct(m.maxDrawdown)} (${days(m.maxDrawdownDurationDays)} days)`],
     ['trades', `${m.trades} (win rate ${pct(m.winRate)}, profit factor ${num(m.profitFactor)})`],
     ['exposure', pct(m.exposureTime)],
   ];

@@ -94,3 +94,9 @@ test('keel data validate prints a report and fails on a broken file', () => {
   assert.equal(r.code, 1);
   assert.match(r.stdout, /line 3/);
 });
+
+test('the terminal summary rounds fractional drawdown durations of intraday data', () => {
+  const r = keel(['backtest', '--strategy', 'sma-cross', '--data', '../shared/data/intraday/EURUSD-1h-2017-2018.csv', '--tick', '0.00001', '--sizing', 'units:10000']);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /max drawdown\s+-\d+\.\d{2}% \(\d+(\.\d)? days\)\n/);
+});
