@@ -111,7 +111,7 @@ export function buildOrder(inst: Instrument, spec: OrderSpec, clientOrderId: str
   if (spec.notional !== undefined) {
     if (type !== 'market') throw new KeelError('BAD_ORDER', 'only market orders can be sized in cash', { field: 'notional', value: spec.notional });
     if (!(spec.notional > 0)) throw new KeelError('BAD_ORDER', 'must be a positive cash amount', { field: 'notional', value: spec.notional });
-    return { ...common, type, quantity: 0 as OrderRequest['quantity'], notional: moneyFromNumber(spec.notional) };
+    return { ...common, type, quantity: 0 as OrderRequest['quantity'], notional: moneyFromNumber(spec.notional, 'down') };
   }
   const quantity = toLots(inst, spec.quantity ?? NaN, 'quantity');
   const need = (x: number | undefined, field: string) => {

@@ -32,9 +32,13 @@ export function parseMoney(text: string | number, field: string): Money {
   return parseScaled(s, MONEY_DECIMALS, field);
 }
 
-/** Money from a float, rounded to the nearest money unit (for values computed in floats, e.g. a config number). */
-export function moneyFromNumber(x: number): Money {
-  return BigInt(Math.round(x * 1e6)) * pow10n(MONEY_DECIMALS - 6);
+/**
+ * Money from a float, to the micro-unit (for values computed in floats, e.g. a config number). `down` never
+ * returns more than `x`: use it for cash a strategy asks to spend, so an order can't exceed the account.
+ */
+export function moneyFromNumber(x: number, rounding: 'nearest' | 'down' = 'nearest'): Money {
+  const micros = rounding === 'down' ? Math.floor(x * 1e6) : Math.round(x * 1e6);
+  return BigInt(micros) * pow10n(MONEY_DECIMALS - 6);
 }
 
 /** Money as a float, for reports and metrics (never for the ledger). */

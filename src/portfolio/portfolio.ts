@@ -1,5 +1,5 @@
 import {
-  KeelError, lastPriceOf, moneyToNumber, notional, roundToTicks,
+  KeelError, lastPriceOf, moneyToNumber, roundToTicks,
   type Fill, type Instrument, type MarketEvent, type Money,
 } from '../model/index.ts';
 import type { MarketEventHandler } from '../kernel/index.ts';
@@ -128,10 +128,5 @@ export class Portfolio implements MarketEventHandler {
   /** Total |notional| traded, exact. */
   get turnoverNotional(): Money {
     return this.tradedNotional;
-  }
-
-  /** Value of `lots` at `ticks` for an instrument of this portfolio (helper for sizing). */
-  notionalOf(instrumentId: string, ticks: number, lots: number): Money {
-    return notional(this.position(instrumentId).instrument, ticks, lots);
   }
 }

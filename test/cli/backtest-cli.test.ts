@@ -100,3 +100,12 @@ test('the terminal summary rounds fractional drawdown durations of intraday data
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /max drawdown\s+-\d+\.\d{2}% \(\d+(\.\d)? days\)\n/);
 });
+
+test('keel data validate --json prints ISO times and an ok flag', () => {
+  const r = keel(['data', 'validate', ORCL, '--json']);
+  assert.equal(r.code, 0, r.stderr);
+  const j = JSON.parse(r.stdout);
+  assert.equal(j.ok, true);
+  assert.equal(j.first, '1995-01-03T00:00:00.000Z');
+  assert.equal(j.rows, 5036);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  KeelError, defineInstrument, formatMoney, formatPrice, lotsToQuantity, notional, parseMoney, roundToTicks, toLots, toPriceTicks,
+  KeelError, moneyFromNumber, defineInstrument, formatMoney, formatPrice, lotsToQuantity, notional, parseMoney, roundToTicks, toLots, toPriceTicks,
 } from '../../src/model/index.ts';
 
 test('prices convert to ticks exactly and off-grid prices are refused with the field and value', () => {
@@ -49,4 +49,9 @@ test('money parses, formats and rejects garbage', () => {
   assert.equal(formatMoney(parseMoney('0.1', 'x') + parseMoney('0.2', 'x')), '0.30');
   assert.equal(formatMoney(parseMoney('1e5', 'x')), '100000.00');
   assert.throws(() => parseMoney('12abc', '--cash'), /--cash = "12abc": is not a decimal number/);
+});
+
+test('cash a strategy asks to spend is rounded down, never above what it asked for', () => {
+  assert.equal(moneyFromNumber(9.2809435), parseMoney('9.280944', 't'));
+  assert.equal(moneyFromNumber(9.2809435, 'down'), parseMoney('9.280943', 't'));
 });

@@ -87,10 +87,11 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   });
   const quiet = v.quiet ?? false;
   const progress = quiet ? undefined : createProgress({ total: events.length, label: 'backtest' });
+  const latency = latencyModel(latencyMs, jitterMs, seed);
   const strategyId = loaded.file ? basename(loaded.file, extname(loaded.file)) : loaded.name;
   const run = runBacktest({
     strategyId, strategyClass: loaded.cls, params, instrument, events, initialCash, sizing, fees, slippage,
-    latency: latencyModel(latencyMs, jitterMs, seed), participationRate: participation, limitFill, progress,
+    latency, participationRate: participation, limitFill, progress,
     log: quiet ? undefined : { info: (m) => process.stderr.write(`[${strategyId}] ${m}\n`), warn: (m) => process.stderr.write(`[${strategyId}] warning: ${m}\n`) },
   });
   const result = buildResult(run, {
@@ -98,7 +99,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
     riskFreeRate: riskFree,
     config: {
       cash: v.cash ?? '100000', sizing: describeSizing(sizing), fees: fees.description, slippage: slippage.description,
-      latency: latencyModel(latencyMs, jitterMs, seed).description, participation, limitFill, riskFreeRate: riskFree,
+      latency: latency.description, participation, limitFill, riskFreeRate: riskFree,
       tick: instrument.priceTick, lot: instrument.lotSize, timeZone: instrument.timeZone,
     },
   });

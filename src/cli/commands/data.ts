@@ -1,5 +1,5 @@
 import { KeelError } from '../../model/index.ts';
-import { formatValidationReport, parseColumnMapping, validateFile } from '../../data/index.ts';
+import { formatValidationReport, parseColumnMapping, validateFile, validationReportToJson } from '../../data/index.ts';
 import { parseFlags, required } from '../args.ts';
 import { checkTimeZone } from './backtest.ts';
 
@@ -29,6 +29,6 @@ export function dataCommand(argv: string[]): number {
     timeZone: v.timezone, dateFormat: v['date-format'] as 'YMD' | 'MDY' | 'DMY' | undefined,
     columns: v.columns ? parseColumnMapping(v.columns) : undefined,
   });
-  process.stdout.write(v.json ? JSON.stringify(report, null, 2) + '\n' : formatValidationReport(file, report));
+  process.stdout.write(v.json ? JSON.stringify(validationReportToJson(file, report), null, 2) + '\n' : formatValidationReport(file, report));
   return report.errors.length > 0 ? 1 : 0;
 }
