@@ -4,7 +4,7 @@ import {
   MAX_MISSING_BUSINESS_DAYS, PERIODIC_GAP_FACTOR,
 } from './thresholds.ts';
 import { formatDuration, formatInstant } from './time-format.ts';
-import { localDayIndex } from './time-zones.ts';
+import { localDayIndex } from '../model/index.ts';
 
 const DAY_MS = 86_400_000;
 

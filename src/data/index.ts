@@ -13,7 +13,7 @@ export { formatValidationReport, validationReportToJson, formatIssue } from './r
 export type { ValidationReportJson } from './report.ts';
 export { parseTimestamp, parseDateTimeFields } from './timestamps.ts';
 export type { DateFormat } from './timestamps.ts';
-export { wallTimeToUtc, zoneOffsetMs, assertTimeZone } from './time-zones.ts';
+export { wallTimeToUtc, zoneOffsetMs, assertTimeZone } from '../model/index.ts';
 export { parseColumnMapping, DATA_FIELDS } from './columns.ts';
 export type { ColumnMapping, DataField } from './columns.ts';
 export type { DataKind, KindOption } from './layouts.ts';

@@ -7,7 +7,7 @@ import { DataFileError } from './data-error.ts';
 import { IssueLog, type ValidationReport } from './issues.ts';
 import { detectLayout, type KindOption, type Layout } from './layouts.ts';
 import { parseBarRows, parseQuoteRows, parseTradeRows, type ParsedRows, type RowContext } from './rows.ts';
-import { assertTimeZone } from './time-zones.ts';
+import { assertTimeZone } from '../model/index.ts';
 import type { DateFormat } from './timestamps.ts';
 import { buildReport, checkBars, checkQuotes, checkTrades, type SeriesValidationOptions } from './validate.ts';
 

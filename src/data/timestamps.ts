@@ -1,5 +1,5 @@
 import { KeelError } from '../model/index.ts';
-import { civilToEpochMs, daysFromCivil, wallTimeToUtc } from './time-zones.ts';
+import { civilToEpochMs, daysFromCivil, wallTimeToUtc } from '../model/index.ts';
 
 /**
  * Timestamps as found in market data files → epoch ms UTC. A timestamp without an explicit offset is wall

@@ -6,3 +6,4 @@ export * from './instrument.ts';
 export * from './market.ts';
 export * from './order.ts';
 export * from './events.ts';
+export * from './time-zones.ts';

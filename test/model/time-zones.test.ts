@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { wallTimeToUtc, zoneOffsetMs } from '../../src/data/index.ts';
+import { wallTimeToUtc, zoneOffsetMs } from '../../src/model/index.ts';
 
 const H = 3_600_000;
 

@@ -1,4 +1,4 @@
-import { KeelError } from '../model/index.ts';
+import { KeelError } from './errors.ts';
 
 /**
  * Wall-clock time ↔ UTC for IANA time zones, using only `Intl.DateTimeFormat` (no tz database of our own).
