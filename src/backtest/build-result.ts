@@ -2,7 +2,7 @@ import { formatMoney, formatPrice, lotsToQuantity, moneyToNumber, type Instrumen
 import { averagePrice, unrealizedPnl, type RoundTrip } from '../portfolio/index.ts';
 import { computeMetrics, drawdownSeries } from './metrics/index.ts';
 import type { BacktestRun } from './runner.ts';
-import type { BacktestResult, FillRecord, TradeRecord } from './result.ts';
+import type { BacktestResult, FillRecord, PerformanceMetrics, TradeRecord } from './result.ts';
 
 export const KEEL_VERSION = '0.1.0';
 
@@ -14,6 +14,8 @@ export interface ResultMeta {
   readonly dataWarnings: number;
   readonly config: Readonly<Record<string, unknown>>;
   readonly riskFreeRate?: number;
+  /** Path of the risk limits file, or absent for the built-in defaults. */
+  readonly riskConfig?: string;
 }
 
 const iso = (ts: number): string => new Date(ts).toISOString();
@@ -30,12 +32,14 @@ export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult 
   const equity = recorder.equity.subarray(0, n);
   const trades = booker.trips.closed.map((t) => tradeRecord(inst, t));
   const initialCash = moneyToNumber(portfolio.initialCash);
-  const metrics = n > 0
+  const performance = n > 0
     ? computeMetrics({
       times, equity, trades, exposedPoints: recorder.exposedPoints,
       tradedNotional: moneyToNumber(portfolio.turnoverNotional), riskFreeRate: meta.riskFreeRate ?? 0,
     })
     : emptyMetrics(initialCash);
+  const risk = run.riskLog.record(run.risk, meta.riskConfig ?? null);
+  const metrics = { ...performance, denials: risk.denialsTotal, breakerTrips: risk.breakerTrips.length };
   const dd = n > 0 ? drawdownSeries(equity) : new Float64Array(0);
   const timeStrings = new Array<string>(n);
   for (let i = 0; i < n; i++) timeStrings[i] = iso(times[i]);
@@ -68,6 +72,7 @@ export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult 
     orders: { ...booker.counts },
     equityCurve: { time: timeStrings, equity: Array.from(equity), drawdown: Array.from(dd) },
     metrics,
+    risk,
     ledger: {
       cash: formatMoney(portfolio.cash, inst.quoteCurrency),
       equity: formatMoney(finalEquity, inst.quoteCurrency),
@@ -104,7 +109,7 @@ function round(x: number, digits: number): number {
   return Math.round(x * f) / f;
 }
 
-function emptyMetrics(cash: number): BacktestResult['metrics'] {
+function emptyMetrics(cash: number): PerformanceMetrics {
   return {
     totalReturn: 0, cagr: null, annualVolatility: null, sharpe: null, sortino: null, maxDrawdown: 0, maxDrawdownDurationDays: 0,
     maxDrawdownDurationBars: 0, calmar: null, winRate: null, profitFactor: null, averageWin: null, averageLoss: null,

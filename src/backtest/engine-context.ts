@@ -1,6 +1,6 @@
 import {
-  KeelError, moneyFromNumber, moneyToNumber, toLots, toPriceTicks, lotsToQuantity,
-  type Instrument, type OrderRequest, type OrderSide, type OrderType, type TimeInForce,
+  KeelError, moneyFromNumber, moneyToNumber, lotsToQuantity,
+  type Instrument, type Lots, type PriceTicks, type OrderRequest, type OrderSide, type OrderType, type TimeInForce,
 } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { ExecutionEngine, ManagedOrder } from '../execution/index.ts';
@@ -101,6 +101,17 @@ function inferType(spec: OrderSpec): OrderType {
   return spec.stopPrice !== undefined ? 'stop' : 'market';
 }
 
+/**
+ * A float price or quantity in grid units: whole when it is on the grid (up to float noise), else the raw
+ * fraction, which the risk gate's instrument-rules check denies with a reason. An off-grid price from a
+ * strategy is a refused order, not a crashed run.
+ */
+function onGridOrRaw(x: number, step: number): number {
+  const units = x / step;
+  const whole = Math.round(units);
+  return Math.abs(units - whole) <= 1e-6 ? whole : units;
+}
+
 /** Validate a strategy's order spec against the instrument's grid and build the immutable request. */
 export function buildOrder(inst: Instrument, spec: OrderSpec, clientOrderId: string, strategyId: string, now: number): OrderRequest {
   const type = inferType(spec);
@@ -113,10 +124,11 @@ export function buildOrder(inst: Instrument, spec: OrderSpec, clientOrderId: str
     if (!(spec.notional > 0)) throw new KeelError('BAD_ORDER', 'must be a positive cash amount', { field: 'notional', value: spec.notional });
     return { ...common, type, quantity: 0 as OrderRequest['quantity'], notional: moneyFromNumber(spec.notional, 'down') };
   }
-  const quantity = toLots(inst, spec.quantity ?? NaN, 'quantity');
+  if (spec.quantity === undefined) throw new KeelError('BAD_ORDER', `a ${type} order needs a quantity or a notional`, { field: 'quantity' });
+  const quantity = onGridOrRaw(spec.quantity, inst.lotSizeNumber) as Lots;
   const need = (x: number | undefined, field: string) => {
     if (x === undefined) throw new KeelError('BAD_ORDER', `a ${type} order needs ${field}`, { field });
-    return toPriceTicks(inst, x, field);
+    return onGridOrRaw(x, inst.tickSize) as PriceTicks;
   };
   switch (type) {
     case 'market': return { ...common, type, quantity, notional: undefined };

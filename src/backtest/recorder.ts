@@ -3,6 +3,7 @@ import type { MarketEventHandler } from '../kernel/index.ts';
 import type { ExecutionListener, ManagedOrder } from '../execution/index.ts';
 import { RoundTripTracker, type Portfolio } from '../portfolio/index.ts';
 import type { Strategy } from '../strategy/index.ts';
+import type { RiskEngine } from '../risk/index.ts';
 import { lotsToQuantity, moneyToNumber } from '../model/index.ts';
 import { orderView } from './engine-context.ts';
 
@@ -27,8 +28,10 @@ export class FillBooker implements ExecutionListener {
   private readonly instruments: ReadonlyMap<string, Instrument>;
   private readonly strategy: Strategy<any>;
   private readonly clock: { events: number };
+  private readonly risk: RiskEngine | undefined;
 
-  constructor(o: { portfolio: Portfolio; instruments: ReadonlyMap<string, Instrument>; strategy: Strategy<any>; eventCounter: { events: number } }) {
+  constructor(o: { portfolio: Portfolio; instruments: ReadonlyMap<string, Instrument>; strategy: Strategy<any>; eventCounter: { events: number }; risk?: RiskEngine }) {
+    this.risk = o.risk;
     this.portfolio = o.portfolio;
     this.instruments = o.instruments;
     this.strategy = o.strategy;
@@ -46,12 +49,18 @@ export class FillBooker implements ExecutionListener {
       case 'order.filled': {
         const fill = event.fill;
         const effect = this.portfolio.applyFill(fill);
+        const closedBefore = this.trips.closed.length;
         this.trips.onFill(inst, fill, effect, this.clock.events);
+        // The losing-streak breaker counts round trips net of fees.
+        if (this.risk && this.trips.closed.length > closedBefore) {
+          const t = this.trips.closed[this.trips.closed.length - 1];
+          this.risk.onTradeClosed(moneyToNumber(t.realized - t.fees));
+        }
         this.fills.push(fill);
         if (order.status === 'FILLED') this.counts.filled++;
         break;
       }
-      case 'order.accepted': break;
+      case 'order.accepted': case 'order.unknown': break;
     }
     if (order.request.strategyId !== this.strategy.id) return;
     this.strategy.onOrderUpdate(orderView(inst, order));

@@ -42,7 +42,58 @@ export interface OpenPositionRecord {
   readonly unrealizedPnl: number;
 }
 
-export interface Metrics {
+export interface DenialRecord {
+  readonly time: string;
+  readonly clientOrderId: string;
+  /** The check that refused it (order-size, price-collar, trading-state, ...). */
+  readonly check: string;
+  readonly reason: string;
+}
+
+export interface BreakerTripRecord {
+  readonly time: string;
+  readonly breaker: string;
+  readonly reason: string;
+  /** reduce | halt | kill */
+  readonly action: string;
+}
+
+export interface StateChangeRecord {
+  readonly time: string;
+  readonly from: string;
+  readonly to: string;
+  readonly reason: string;
+  /** "breaker daily-loss", "operator alice", "kill switch (operator alice)". */
+  readonly by: string;
+}
+
+export interface KillSwitchRecord {
+  readonly time: string;
+  readonly by: string;
+  readonly reason: string;
+  readonly canceled: number;
+  readonly flattenOrders: number;
+  readonly notFlattened: readonly string[];
+}
+
+/** What the risk gate did during the run. Lists are capped (see `listLimit`); the totals are not. */
+export interface RiskRecord {
+  /** Where the limits came from (the --risk file), or null for the built-in defaults. */
+  readonly config: string | null;
+  readonly finalState: 'ACTIVE' | 'REDUCING' | 'HALTED';
+  readonly denialsTotal: number;
+  /** Denials per check name, in order of first occurrence. */
+  readonly denialsByCheck: Readonly<Record<string, number>>;
+  /** The first `listLimit` denials. */
+  readonly denials: readonly DenialRecord[];
+  readonly breakerTrips: readonly BreakerTripRecord[];
+  readonly stateChanges: readonly StateChangeRecord[];
+  readonly killSwitch: readonly KillSwitchRecord[];
+  readonly listLimit: number;
+}
+
+/** Performance figures computed from the equity curve and the trades. */
+export interface PerformanceMetrics {
   readonly totalReturn: number;
   readonly cagr: number | null;
   readonly annualVolatility: number | null;
@@ -69,6 +120,13 @@ export interface Metrics {
   readonly endEquity: number;
 }
 
+export interface Metrics extends PerformanceMetrics {
+  /** Orders the risk gate refused. */
+  readonly denials: number;
+  /** Breaker trips (each breaker trips at most once until re-armed). */
+  readonly breakerTrips: number;
+}
+
 export interface BacktestResult {
   readonly keel: { readonly version: string; readonly resultSchema: 1 };
   readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
@@ -87,6 +145,7 @@ export interface BacktestResult {
   /** One point per processed bar: ISO time, equity, drawdown (negative fraction). */
   readonly equityCurve: { readonly time: readonly string[]; readonly equity: readonly number[]; readonly drawdown: readonly number[] };
   readonly metrics: Metrics;
+  readonly risk: RiskRecord;
   /** Exact decimal strings of the ledger at the end. */
   readonly ledger: { readonly cash: string; readonly equity: string; readonly realizedPnl: string; readonly commissions: string };
 }

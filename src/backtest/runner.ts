@@ -1,12 +1,13 @@
 import type { Instrument, MarketEvent, Money } from '../model/index.ts';
-import { Kernel, SimClock, type RunProgress } from '../kernel/index.ts';
-import { RiskEngine } from '../risk/index.ts';
+import { Kernel, SimClock, type MarketEventHandler, type RunProgress } from '../kernel/index.ts';
+import { RiskEngine, type RiskConfig, type TradingStateStore } from '../risk/index.ts';
 import { ExecutionEngine } from '../execution/index.ts';
 import { Portfolio } from '../portfolio/index.ts';
 import { StrategyHost, type Strategy, type StrategyClass, type StrategyLog } from '../strategy/index.ts';
 import { SimVenue, type FeeModel, type LatencyModel, type LimitFillRule, type SlippageModel } from '../venues/index.ts';
 import { EngineContext } from './engine-context.ts';
 import { EquityRecorder, FillBooker } from './recorder.ts';
+import { RiskLog } from './risk-log.ts';
 import type { Sizing } from './sizing.ts';
 
 export interface BacktestSpec {
@@ -26,6 +27,12 @@ export interface BacktestSpec {
   readonly limitFill?: LimitFillRule;
   readonly progress?: RunProgress;
   readonly log?: StrategyLog;
+  /** Risk limits (the `--risk` file); no limits beyond the structural checks when absent. */
+  readonly risk?: RiskConfig;
+  /** Where the trading state persists across runs (a control directory's state file; later the journal). */
+  readonly stateStore?: TradingStateStore;
+  /** Called once the engine is assembled, before the first event (e.g. to open a control channel). */
+  readonly onReady?: (run: { risk: RiskEngine; execution: ExecutionEngine }) => MarketEventHandler | undefined;
 }
 
 /** Everything a finished run leaves behind; `buildResult` turns it into the JSON result. */
@@ -36,6 +43,8 @@ export interface BacktestRun {
   readonly execution: ExecutionEngine;
   readonly booker: FillBooker;
   readonly recorder: EquityRecorder;
+  readonly risk: RiskEngine;
+  readonly riskLog: RiskLog;
   readonly events: number;
 }
 
@@ -53,27 +62,41 @@ export function runBacktest(spec: BacktestSpec): BacktestRun {
   const clock = new SimClock(spec.events.length ? spec.events[0].ts : 0);
   const kernel = new Kernel(clock);
   const instruments = new Map([[spec.instrument.id, spec.instrument]]);
-  const execution = new ExecutionEngine({ risk: new RiskEngine(), clock, instruments });
+  const portfolio = new Portfolio({ instruments: [spec.instrument], initialCash: spec.initialCash });
+  const fees = spec.fees;
+  const risk = new RiskEngine({
+    instruments: [spec.instrument], clock, config: spec.risk,
+    account: { cash: () => portfolio.cash, equity: () => portfolio.equity() },
+    estimateFee: fees ? (_id, value, lots) => fees.fee(spec.instrument, lots, value, 'taker') : undefined,
+  });
+  const riskLog = new RiskLog();
+  risk.addListener(riskLog);
+  if (spec.stateStore) risk.attachStateStore(spec.stateStore, 'control directory');
+  const execution = new ExecutionEngine({ risk, clock, instruments });
   const venue = new SimVenue({
     instruments: [spec.instrument], clock, queue: kernel.queue, sink: execution, fees: spec.fees, slippage: spec.slippage,
     latency: spec.latency, participationRate: spec.participationRate, limitFill: spec.limitFill,
   });
   execution.connectVenue(venue);
-  const portfolio = new Portfolio({ instruments: [spec.instrument], initialCash: spec.initialCash });
   const strategy = new spec.strategyClass(spec.params);
   const context = new EngineContext({ clock, log: spec.log ?? quietLog, instruments: [spec.instrument], execution, portfolio, sizing: spec.sizing });
   strategy.attach(context, spec.strategyId);
   const recorder = new EquityRecorder(portfolio, spec.events.length);
-  const booker = new FillBooker({ portfolio, instruments, strategy, eventCounter: recorder.counter });
+  const booker = new FillBooker({ portfolio, instruments, strategy, eventCounter: recorder.counter, risk });
   execution.addListener(booker);
+  execution.addListener(riskLog);
   const host = new StrategyHost(strategy, [spec.instrument.id]);
   // Order matters: the venue fills resting orders on the event first, then positions are marked, then the
-  // strategy decides, then equity is sampled.
+  // risk layer takes the reference price and runs its breakers, then the strategy decides, then equity is
+  // sampled.
   kernel.addHandler(venue);
   kernel.addHandler(portfolio);
+  kernel.addHandler(risk);
   kernel.addHandler(host);
   kernel.addHandler(recorder);
   kernel.addComponent(host);
+  const control = spec.onReady?.({ risk, execution });
+  if (control) kernel.addHandler(control);
   const events = kernel.run([spec.events], spec.progress);
-  return { spec, strategy, portfolio, execution, booker, recorder, events };
+  return { spec, strategy, portfolio, execution, booker, recorder, risk, riskLog, events };
 }

@@ -45,7 +45,7 @@ export class OrderManager {
         order.filledLots += event.fill.quantity;
         if (filledNotional !== undefined) order.filledNotional += filledNotional;
         break;
-      case 'order.denied': case 'order.rejected': case 'order.canceled': order.reason = event.reason; break;
+      case 'order.denied': case 'order.rejected': case 'order.canceled': case 'order.unknown': order.reason = event.reason; break;
       default: break;
     }
     if (TERMINAL_STATUSES.has(order.status)) this.open.delete(id);
@@ -56,6 +56,10 @@ export class OrderManager {
   /** Orders not yet in a terminal state, in submission order. */
   openOrders(): IterableIterator<ManagedOrder> {
     return this.open.values();
+  }
+
+  isOpen(order: ManagedOrder): boolean {
+    return this.open.has(order.request.clientOrderId);
   }
 
   get openCount(): number {

@@ -24,12 +24,55 @@ export interface Fill {
 /** Events about one order, as the OMS records them. */
 export type OrderEvent =
   | { readonly type: 'order.submitted'; readonly ts: number; readonly order: OrderRequest }
-  | { readonly type: 'order.denied'; readonly ts: number; readonly clientOrderId: string; readonly reason: string }
+  /** Refused by the risk gate: `check` names the pre-trade check, `reason` says why in a trader's words. */
+  | { readonly type: 'order.denied'; readonly ts: number; readonly clientOrderId: string; readonly check: string; readonly reason: string }
   | { readonly type: 'order.accepted'; readonly ts: number; readonly clientOrderId: string; readonly venueOrderId: string }
   | { readonly type: 'order.rejected'; readonly ts: number; readonly clientOrderId: string; readonly reason: string }
   | { readonly type: 'order.filled'; readonly ts: number; readonly clientOrderId: string; readonly fill: Fill; readonly leavesQuantity: Lots }
   | { readonly type: 'order.canceled'; readonly ts: number; readonly clientOrderId: string; readonly reason: string }
-  | { readonly type: 'order.expired'; readonly ts: number; readonly clientOrderId: string };
+  | { readonly type: 'order.expired'; readonly ts: number; readonly clientOrderId: string }
+  /** The outcome of a request was lost (timeout, disconnect); the order blocks new risk until reconciled. */
+  | { readonly type: 'order.unknown'; readonly ts: number; readonly clientOrderId: string; readonly reason: string };
 
 /** What a venue reports back (the subset of OrderEvent a venue can originate). */
-export type VenueReport = Extract<OrderEvent, { type: 'order.accepted' | 'order.rejected' | 'order.filled' | 'order.canceled' | 'order.expired' }>;
+export type VenueReport = Extract<OrderEvent, { type: 'order.accepted' | 'order.rejected' | 'order.filled' | 'order.canceled' | 'order.expired' | 'order.unknown' }>;
+
+/** ACTIVE: all orders; REDUCING: only orders that reduce exposure; HALTED: nothing but cancels. */
+export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';
+
+/** What a breaker does when it trips; `kill` runs the kill switch (cancel all, flatten, HALTED). */
+export type BreakerAction = 'reduce' | 'halt' | 'kill';
+
+/** Who or what changed the trading state. */
+export type RiskActor =
+  | { readonly kind: 'breaker'; readonly name: string }
+  | { readonly kind: 'operator'; readonly who: string }
+  | { readonly kind: 'kill-switch'; readonly who: string }
+  | { readonly kind: 'restart'; readonly source: string };
+
+/** Events of the risk layer; journaled, reported and counted like order events. */
+export type RiskEvent =
+  | {
+    readonly type: 'risk.state-changed'; readonly ts: number; readonly from: TradingState; readonly to: TradingState;
+    readonly reason: string; readonly by: RiskActor;
+  }
+  | { readonly type: 'risk.breaker-tripped'; readonly ts: number; readonly breaker: string; readonly reason: string; readonly action: BreakerAction }
+  | {
+    readonly type: 'risk.kill-switch'; readonly ts: number; readonly by: string; readonly reason: string;
+    /** Client order ids whose cancel was handed to a venue. */
+    readonly canceled: readonly string[];
+    /** Client order ids of the market orders sent to flatten positions. */
+    readonly flattenOrders: readonly string[];
+    /** Positions that could not be flattened, with the reason (e.g. below the minimum notional). */
+    readonly notFlattened: readonly string[];
+  };
+
+/** "operator alice", "breaker daily-loss": for reports and logs. */
+export function describeActor(a: RiskActor): string {
+  switch (a.kind) {
+    case 'breaker': return `breaker ${a.name}`;
+    case 'operator': return `operator ${a.who}`;
+    case 'kill-switch': return `kill switch (${a.who})`;
+    case 'restart': return `restart (${a.source})`;
+  }
+}

@@ -1,49 +1,222 @@
-import type { OrderRequest } from '../model/index.ts';
+import { notional as valueOf, type Instrument, type MarketEvent, type Money, type OrderEvent, type OrderRequest, type OrderSide, type TradingState } from '../model/index.ts';
+import type { Clock, MarketEventHandler } from '../kernel/index.ts';
 import { markApproved, type ApprovedOrder } from './approved-order.ts';
-
-/** One pre-trade check: returns undefined to pass, or a denial reason a trader understands. */
-export interface PreTradeCheck {
-  readonly name: string;
-  check(order: OrderRequest): string | undefined;
-}
+import { BreakerBoard } from './breakers/breaker-board.ts';
+import { NO_LIMITS, type RiskConfig, type ScopeLimits } from './config.ts';
+import { ExposureBook } from './exposure-book.ts';
+import { instrumentRules, type InstrumentRules } from './instrument-limits.ts';
+import { KillSwitch, type KillRequest, type KillSwitchEvent } from './kill-switch.ts';
+import { TradingStateMachine, type RiskEventListener, type TradingStateStore } from './trading-state.ts';
+import { refTicksOf } from './valuation.ts';
+import type { AccountView, FeeEstimate, OrderUnderReview, PreTradeCheck } from './checks/review.ts';
+import { orderShapeCheck } from './checks/order-shape.ts';
+import { instrumentRulesCheck } from './checks/instrument-rules.ts';
+import { tradingStateCheck } from './checks/trading-state.ts';
+import { reduceOnlyCheck } from './checks/reduce-only.ts';
+import { unknownOutcomeCheck } from './checks/unknown-outcome.ts';
+import { restrictedListCheck } from './checks/restricted-list.ts';
+import { tradingSessionCheck } from './checks/trading-session.ts';
+import { priceCollarCheck } from './checks/price-collar.ts';
+import { orderSizeCheck } from './checks/order-size.ts';
+import { duplicateOrderCheck } from './checks/duplicate-order.ts';
+import { openOrdersCheck } from './checks/open-orders.ts';
+import { positionLimitCheck } from './checks/position-limit.ts';
+import { exposureLimitCheck } from './checks/exposure-limit.ts';
+import { shortSaleCheck } from './checks/short-sale.ts';
+import { buyingPowerCheck } from './checks/buying-power.ts';
+import { messageThrottleCheck } from './checks/message-throttle.ts';
 
 export type RiskDecision =
   | { readonly approved: true; readonly order: ApprovedOrder }
   | { readonly approved: false; readonly check: string; readonly reason: string };
 
-/**
- * The pre-trade gate every order passes, in every mode. The foundation ships the instrument sanity checks;
- * the limit checks, breakers, trading states and kill switch plug in here (the risk issue).
- */
-export class RiskEngine {
-  private readonly checks: PreTradeCheck[];
+/** Why the gate is asked: a strategy's order, or the kill switch flattening (instrument rules only). */
+export type GatePurpose = 'strategy' | 'flatten';
 
-  constructor(checks: readonly PreTradeCheck[] = [orderShapeCheck]) {
-    this.checks = [...checks];
-  }
-
-  evaluate(order: OrderRequest): RiskDecision {
-    for (let i = 0; i < this.checks.length; i++) {
-      const reason = this.checks[i].check(order);
-      if (reason !== undefined) return { approved: false, check: this.checks[i].name, reason };
-    }
-    return { approved: true, order: markApproved(order) };
-  }
+export interface RiskEngineOptions {
+  readonly instruments: readonly Instrument[];
+  readonly clock: Clock;
+  /** Limits from the run's config; NO_LIMITS when absent. */
+  readonly config?: RiskConfig;
+  /** Cash and equity, for buying power and the equity breakers (the run's assembly wires the portfolio). */
+  readonly account?: AccountView;
+  /** Fee estimate for the buying-power check; zero when absent. */
+  readonly estimateFee?: FeeEstimate;
 }
 
-/** Structural rules no venue would accept: a positive whole-lot quantity, notional only on market buys. */
-export const orderShapeCheck: PreTradeCheck = {
-  name: 'order-shape',
-  check(o) {
-    if (o.type === 'market' && o.notional !== undefined) {
-      if (o.side !== 'buy') return 'A notional (cash amount) order must be a buy';
-      if (o.notional <= 0n) return 'A notional order needs a positive cash amount';
-      if (o.reduceOnly) return 'A notional order cannot be reduce-only';
-      return undefined;
+/** One flatten order the kill switch should send. */
+export interface FlattenOrder {
+  readonly strategyId: string;
+  readonly instrumentId: string;
+  readonly side: OrderSide;
+  readonly lots: number;
+}
+
+const noAccount: AccountView = { cash: () => 0n, equity: () => NaN };
+const noFee: FeeEstimate = () => 0n;
+const NO_SCOPE: ScopeLimits = {};
+
+/**
+ * The risk gate every order passes, in every mode (DESIGN.md principle 3): pre-trade checks against the
+ * run's limits, the trading state (ACTIVE, REDUCING, HALTED), the breakers that move it, and the kill switch.
+ * Synchronous and allocation-light: the gate sits on the order path of every mode.
+ */
+export class RiskEngine implements MarketEventHandler {
+  readonly config: RiskConfig;
+  readonly state: TradingStateMachine;
+  readonly killSwitch: KillSwitch;
+  readonly breakers: BreakerBoard;
+  readonly exposure: ExposureBook;
+  private readonly clock: Clock;
+  private readonly account: AccountView;
+  private readonly rules = new Map<string, InstrumentRules>();
+  private readonly checks: PreTradeCheck[];
+  private readonly flattenChecks: PreTradeCheck[] = [orderShapeCheck, instrumentRulesCheck];
+  private readonly timeDriven: boolean;
+
+  constructor(o: RiskEngineOptions) {
+    const config = o.config ?? NO_LIMITS;
+    this.config = config;
+    this.clock = o.clock;
+    this.account = o.account ?? noAccount;
+    const needsAccount = config.account.buyingPower || config.breakers.dailyLoss || config.breakers.drawdown;
+    if (needsAccount && !o.account) throw new Error('risk engine: buying power and equity breakers need an account view');
+    for (const inst of o.instruments) this.rules.set(inst.id, instrumentRules(inst, config));
+    this.exposure = new ExposureBook(o.instruments);
+    this.state = new TradingStateMachine(o.clock);
+    this.killSwitch = new KillSwitch({ state: this.state, clock: o.clock, flattenByDefault: config.killSwitch.flatten });
+    this.breakers = new BreakerBoard({ config: config.breakers, state: this.state, clock: o.clock, kill: (req) => this.killSwitch.activate(req) });
+    this.timeDriven = config.breakers.staleData !== undefined || config.breakers.venueDisconnect !== undefined;
+    const env = { account: this.account, estimateFee: o.estimateFee ?? noFee };
+    // Cheap, fundamental checks first; the throttle last so that only orders that pass everything count.
+    this.checks = [
+      orderShapeCheck, instrumentRulesCheck, tradingStateCheck(this.state), reduceOnlyCheck, unknownOutcomeCheck,
+      restrictedListCheck(config), tradingSessionCheck, priceCollarCheck(config), orderSizeCheck(config), duplicateOrderCheck(config),
+      openOrdersCheck(config, this.exposure), positionLimitCheck, exposureLimitCheck(config, this.exposure), shortSaleCheck,
+      buyingPowerCheck(config, this.exposure, env), messageThrottleCheck(config),
+    ];
+  }
+
+  get tradingState(): TradingState {
+    return this.state.state;
+  }
+
+  get stateReason(): string {
+    return this.state.reason;
+  }
+
+  /** Names of the pre-trade checks, in the order they run. */
+  get checkNames(): readonly string[] {
+    return this.checks.map((c) => c.name);
+  }
+
+  addListener(listener: RiskEventListener): void {
+    this.state.addListener(listener);
+  }
+
+  /** Persist the trading state and restore a halt from before a restart (journal hook). */
+  attachStateStore(store: TradingStateStore, source: string): void {
+    this.state.attachStore(store, source);
+  }
+
+  /** Run the order through every check; the first refusal wins. */
+  evaluate(order: OrderRequest, purpose: GatePurpose = 'strategy'): RiskDecision {
+    const r = this.review(order, purpose === 'flatten');
+    if (r === undefined) return { approved: false, check: 'instrument', reason: `${order.instrumentId} is not traded in this run` };
+    const checks = purpose === 'flatten' ? this.flattenChecks : this.checks;
+    for (let i = 0; i < checks.length; i++) {
+      const reason = checks[i].check(r);
+      if (reason !== undefined) return { approved: false, check: checks[i].name, reason };
     }
-    if (!Number.isSafeInteger(o.quantity) || o.quantity <= 0) return `Quantity must be a positive whole number of lots, got ${o.quantity}`;
-    if (o.type === 'stop_limit' && o.side === 'buy' && o.limitPrice < o.stopPrice) return 'Buy stop-limit has its limit below its stop, it could never fill at the trigger';
-    if (o.type === 'stop_limit' && o.side === 'sell' && o.limitPrice > o.stopPrice) return 'Sell stop-limit has its limit above its stop, it could never fill at the trigger';
-    return undefined;
-  },
-};
+    for (let i = 0; i < checks.length; i++) checks[i].approved?.(r);
+    return { approved: true, order: markApproved(order) };
+  }
+
+  /** Every order event, after the OMS applied it: positions, working orders, venue answers. */
+  onOrderEvent(event: OrderEvent): void {
+    this.exposure.onOrderEvent(event);
+    switch (event.type) {
+      case 'order.accepted': this.breakers.onVenueAnswer(event.ts, false); break;
+      case 'order.rejected': this.breakers.onVenueAnswer(event.ts, true); break;
+      case 'order.unknown': this.breakers.onUnknownCount(this.exposure.unknownOrders); break;
+      default: break;
+    }
+  }
+
+  /** Reference prices, then the equity and time-driven breakers (after the portfolio marked this event). */
+  onMarketEvent(e: MarketEvent): void {
+    this.exposure.onMarketEvent(e);
+    if (this.breakers.watchesEquity) this.breakers.onEquity(e.ts, this.account.equity());
+    if (this.timeDriven) this.breakers.onTime(e.ts, this.exposure.instrumentList);
+  }
+
+  /** A timer tick in live modes, where data may stop arriving altogether. */
+  onTimer(now: number): void {
+    if (this.timeDriven) this.breakers.onTime(now, this.exposure.instrumentList);
+  }
+
+  /** A round trip closed with this PnL (net of fees). */
+  onTradeClosed(pnl: number): void {
+    this.breakers.onTradeClosed(pnl);
+  }
+
+  onVenueConnection(venue: string, connected: boolean, reason: string): void {
+    this.breakers.onVenueConnection(venue, connected, this.clock.now(), reason);
+  }
+
+  activateKillSwitch(req: KillRequest): KillSwitchEvent {
+    return this.killSwitch.activate(req);
+  }
+
+  /** Operator action: back to ACTIVE and every breaker re-armed. Returns true when the state changed. */
+  rearm(who: string, reason: string): boolean {
+    this.breakers.rearm();
+    return this.state.set('ACTIVE', who, reason);
+  }
+
+  /**
+   * The market orders that close every position, split to respect the instrument's maximum order quantity.
+   * Each goes to the strategy holding the position when only one does, else to the account.
+   */
+  flattenPlan(): FlattenOrder[] {
+    const out: FlattenOrder[] = [];
+    for (const book of this.exposure.instrumentList) {
+      if (book.lots === 0) continue;
+      const id = book.instrument.id;
+      const holders = [...this.exposure.strategies.values()].filter((s) => (s.lots.get(id) ?? 0) !== 0);
+      const strategyId = holders.length === 1 ? holders[0].strategyId : 'kill-switch';
+      const side: OrderSide = book.lots > 0 ? 'sell' : 'buy';
+      const max = this.rules.get(id)!.maxLots ?? Number.MAX_SAFE_INTEGER;
+      for (let left = Math.abs(book.lots); left > 0; left -= Math.min(left, max)) {
+        out.push({ strategyId, instrumentId: id, side, lots: Math.min(left, max) });
+      }
+    }
+    return out;
+  }
+
+  private review(order: OrderRequest, flatten: boolean): OrderUnderReview | undefined {
+    const book = this.exposure.instruments.get(order.instrumentId);
+    if (book === undefined) return undefined;
+    const inst = book.instrument;
+    const cashSized = order.type === 'market' && order.notional !== undefined;
+    const priceTicks = order.type === 'limit' || order.type === 'stop_limit' ? order.limitPrice
+      : order.type === 'stop' ? order.stopPrice : refTicksOf(inst, book.refPrice) || NaN;
+    const unit = Number.isSafeInteger(priceTicks) && priceTicks > 0 ? BigInt(priceTicks) * inst.notionalUnit : 0n;
+    let lots: number = order.quantity;
+    let notional: Money | undefined;
+    if (cashSized) {
+      notional = order.notional;
+      lots = unit > 0n ? Number(order.notional! / unit) : NaN;
+    } else if (unit > 0n && Number.isSafeInteger(lots)) {
+      notional = valueOf(inst, priceTicks, lots);
+    }
+    const reducing = !cashSized && (order.side === 'sell'
+      ? book.lots > 0 && lots <= book.lots - book.openSellLots
+      : book.lots < 0 && lots <= -book.lots - book.openBuyLots);
+    return {
+      order, book, strategy: this.exposure.strategy(order.strategyId), rules: this.rules.get(inst.id)!,
+      strategyLimits: this.config.strategies[order.strategyId] ?? NO_SCOPE, now: this.clock.now(),
+      lots, priceTicks, notional, reducing, flatten,
+    };
+  }
+}

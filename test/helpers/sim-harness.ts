@@ -29,7 +29,7 @@ export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | '
   const inst = opts.instrument ?? defineInstrument({ id: 'TEST', priceTick: '0.01' });
   const clock = new SimClock(0);
   const kernel = new Kernel(clock);
-  const execution = new ExecutionEngine({ risk: new RiskEngine(), clock, instruments: new Map([[inst.id, inst]]) });
+  const execution = new ExecutionEngine({ risk: new RiskEngine({ instruments: [inst], clock }), clock, instruments: new Map([[inst.id, inst]]) });
   const venue = new SimVenue({ ...opts, instruments: [inst], clock, queue: kernel.queue, sink: execution });
   execution.connectVenue(venue);
   const events: OrderEvent[] = [];

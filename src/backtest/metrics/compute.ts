@@ -3,7 +3,7 @@
  * The conventions (simple returns, sample stdev, 365.25-day years, …) are spelled out in docs/metrics.md.
  */
 import { KeelError } from '../../model/index.ts';
-import type { Metrics } from '../result.ts';
+import type { PerformanceMetrics } from '../result.ts';
 import { drawdownStats } from './drawdown.ts';
 import { inferPeriodsPerYear } from './periods.ts';
 import { annualVolatility, cagr, calmarRatio, finiteOrNull, sharpeRatio, sortinoRatio } from './ratios.ts';
@@ -35,7 +35,7 @@ export interface MetricsInput {
  * computeMetrics({ times: [0, day, 2 * day], equity: [100, 110, 99], trades: [{ pnl: -1 }] });
  * // { totalReturn: -0.01, maxDrawdown: -0.1, winRate: 0, … }
  */
-export function computeMetrics(input: MetricsInput): Metrics {
+export function computeMetrics(input: MetricsInput): PerformanceMetrics {
   const { times, equity } = input;
   checkCurve(times, equity);
   const riskFreeRate = input.riskFreeRate ?? 0;

@@ -1,0 +1,32 @@
+import type { BreakerConfig } from '../config.ts';
+
+type Config = NonNullable<BreakerConfig['venueDisconnect']>;
+
+/** A venue connection down for longer than the grace period (reconnects within it are normal). */
+export class VenueDisconnectBreaker {
+  readonly name = 'venue-disconnect';
+  readonly action;
+  private readonly graceMs: number;
+  private readonly down = new Map<string, { since: number; reason: string }>();
+
+  constructor(config: Config) {
+    this.graceMs = config.graceMs;
+    this.action = config.action;
+  }
+
+  onConnection(venue: string, connected: boolean, ts: number, reason: string): void {
+    if (connected) this.down.delete(venue);
+    else if (!this.down.has(venue)) this.down.set(venue, { since: ts, reason });
+  }
+
+  check(now: number): string | undefined {
+    for (const [venue, d] of this.down) {
+      if (now - d.since >= this.graceMs) {
+        return `venue ${venue} disconnected for ${(now - d.since) / 1000} s (${d.reason}), grace ${this.graceMs / 1000} s`;
+      }
+    }
+    return undefined;
+  }
+
+  rearm(): void {}
+}

@@ -1,0 +1,10 @@
+import type { PreTradeCheck } from './review.ts';
+
+/** DESIGN.md: orders whose outcome is unknown block new risk on their instrument until reconciled. */
+export const unknownOutcomeCheck: PreTradeCheck = {
+  name: 'unknown-orders',
+  check({ book, reducing }) {
+    if (book.unknownOrders === 0 || reducing) return undefined;
+    return `${book.unknownOrders} ${book.instrument.id} order(s) have an unknown outcome; no new risk until they are reconciled`;
+  },
+};

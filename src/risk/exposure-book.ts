@@ -1,0 +1,176 @@
+import { lastPriceOf, type Instrument, type MarketEvent, type OrderEvent, type OrderRequest, type OrderSide } from '../model/index.ts';
+
+/**
+ * What the gate knows about one instrument: the account's position, the lots working on each side, the
+ * reference price and when data last arrived. Kept incrementally from order events and market data, so a
+ * pre-trade check reads fields instead of walking the order book.
+ */
+export interface InstrumentBook {
+  readonly instrument: Instrument;
+  /** Account-wide signed position, in lots. */
+  lots: number;
+  /** Lots of working buy / sell orders not yet filled. */
+  openBuyLots: number;
+  openSellLots: number;
+  /** Cash still committed by working notional (cash-sized) buy orders. */
+  openBuyNotional: bigint;
+  openOrders: number;
+  /** Orders whose outcome is unknown (timeout, disconnect); they block new risk here. */
+  unknownOrders: number;
+  /** Last trade, quote mid or bar close (float; converted to ticks when a check needs it). */
+  refPrice: number;
+  /** Time of the last market event, NaN before the first. */
+  refTs: number;
+}
+
+/** A strategy's own positions and working orders, for the per-strategy limits and for flattening. */
+export interface StrategyBook {
+  readonly strategyId: string;
+  readonly lots: Map<string, number>;
+  readonly openBuyLots: Map<string, number>;
+  readonly openSellLots: Map<string, number>;
+  openOrders: number;
+}
+
+/** One working order as the gate tracks it. */
+interface WorkingOrder {
+  readonly request: OrderRequest;
+  leavesLots: number;
+  unknown: boolean;
+}
+
+const add = (m: Map<string, number>, k: string, d: number): void => {
+  const v = (m.get(k) ?? 0) + d;
+  if (v === 0) m.delete(k);
+  else m.set(k, v);
+};
+
+/**
+ * Positions and working orders per instrument and per strategy, folded from the OMS's order events. It is
+ * the risk layer's own view (the portfolio keeps the money ledger); both are driven by the same events.
+ */
+export class ExposureBook {
+  readonly instruments = new Map<string, InstrumentBook>();
+  /** Same books as an array, for the loops that sum exposure. */
+  readonly instrumentList: InstrumentBook[] = [];
+  readonly strategies = new Map<string, StrategyBook>();
+  private readonly working = new Map<string, WorkingOrder>();
+  openOrders = 0;
+  unknownOrders = 0;
+
+  constructor(instruments: readonly Instrument[]) {
+    for (const instrument of instruments) {
+      const book: InstrumentBook = {
+        instrument, lots: 0, openBuyLots: 0, openSellLots: 0, openBuyNotional: 0n, openOrders: 0, unknownOrders: 0, refPrice: NaN, refTs: NaN,
+      };
+      this.instruments.set(instrument.id, book);
+      this.instrumentList.push(book);
+    }
+  }
+
+  strategy(strategyId: string): StrategyBook {
+    let s = this.strategies.get(strategyId);
+    if (s === undefined) {
+      s = { strategyId, lots: new Map(), openBuyLots: new Map(), openSellLots: new Map(), openOrders: 0 };
+      this.strategies.set(strategyId, s);
+    }
+    return s;
+  }
+
+  onMarketEvent(e: MarketEvent): void {
+    const book = this.instruments.get(e.instrumentId);
+    if (book === undefined) return;
+    book.refPrice = lastPriceOf(e);
+    book.refTs = e.ts;
+  }
+
+  onOrderEvent(event: OrderEvent): void {
+    if (event.type === 'order.submitted') return this.open(event.order);
+    if (event.type === 'order.denied') return;
+    const w = this.working.get(event.clientOrderId);
+    if (w === undefined) return;
+    switch (event.type) {
+      case 'order.accepted': this.settleUnknown(w); return;
+      case 'order.unknown':
+        if (!w.unknown) {
+          w.unknown = true;
+          this.unknownOrders++;
+          this.instruments.get(w.request.instrumentId)!.unknownOrders++;
+        }
+        return;
+      case 'order.filled': {
+        this.settleUnknown(w);
+        const f = event.fill;
+        const signed = f.side === 'buy' ? f.quantity : -f.quantity;
+        const book = this.instruments.get(f.instrumentId)!;
+        book.lots += signed;
+        add(this.strategy(f.strategyId).lots, f.instrumentId, signed);
+        const r = w.request;
+        if (r.type === 'market' && r.notional !== undefined) {
+          // A cash-sized order has no lot count until it fills; its committed cash is released at once
+          // below when the venue reports it done.
+        } else {
+          this.shrink(w, Math.min(f.quantity, w.leavesLots));
+        }
+        if (event.leavesQuantity === 0) this.close(w);
+        return;
+      }
+      case 'order.canceled': case 'order.rejected': case 'order.expired':
+        this.close(w);
+        return;
+    }
+  }
+
+  /** Signed position of one strategy in one instrument. */
+  strategyLots(strategyId: string, instrumentId: string): number {
+    return this.strategies.get(strategyId)?.lots.get(instrumentId) ?? 0;
+  }
+
+  private open(r: OrderRequest): void {
+    const w: WorkingOrder = { request: r, leavesLots: r.quantity, unknown: false };
+    this.working.set(r.clientOrderId, w);
+    const book = this.instruments.get(r.instrumentId)!;
+    const s = this.strategy(r.strategyId);
+    book.openOrders++;
+    s.openOrders++;
+    this.openOrders++;
+    if (r.type === 'market' && r.notional !== undefined) book.openBuyNotional += r.notional;
+    else this.side(book, s, r.side, r.instrumentId, r.quantity);
+  }
+
+  private shrink(w: WorkingOrder, lots: number): void {
+    if (lots <= 0) return;
+    const r = w.request;
+    w.leavesLots -= lots;
+    this.side(this.instruments.get(r.instrumentId)!, this.strategy(r.strategyId), r.side, r.instrumentId, -lots);
+  }
+
+  private close(w: WorkingOrder): void {
+    const r = w.request;
+    this.settleUnknown(w);
+    this.shrink(w, w.leavesLots);
+    const book = this.instruments.get(r.instrumentId)!;
+    if (r.type === 'market' && r.notional !== undefined) book.openBuyNotional -= r.notional;
+    book.openOrders--;
+    this.strategy(r.strategyId).openOrders--;
+    this.openOrders--;
+    this.working.delete(r.clientOrderId);
+  }
+
+  private settleUnknown(w: WorkingOrder): void {
+    if (!w.unknown) return;
+    w.unknown = false;
+    this.unknownOrders--;
+    this.instruments.get(w.request.instrumentId)!.unknownOrders--;
+  }
+
+  private side(book: InstrumentBook, s: StrategyBook, side: OrderSide, instrumentId: string, lots: number): void {
+    if (side === 'buy') {
+      book.openBuyLots += lots;
+      add(s.openBuyLots, instrumentId, lots);
+    } else {
+      book.openSellLots += lots;
+      add(s.openSellLots, instrumentId, lots);
+    }
+  }
+}
