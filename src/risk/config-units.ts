@@ -42,7 +42,7 @@ function decimalText(v: unknown, what: string, example: string): Parsed<string> 
   if (typeof v === 'number') {
     const s = numberAsDecimal(v);
     if (s === undefined) {
-      return Number.isFinite(v) ? fail('has more digits than a YAML number keeps exactly', `quote it: "${numberToPlainString(v)}"`) : fail(message);
+      return Number.isFinite(v) ? fail('has more digits than a YAML number keeps exactly', 'write it in quotes so every digit is kept') : fail(message);
     }
     return ok(s);
   }

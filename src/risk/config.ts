@@ -111,7 +111,7 @@ export interface BreakerConfig {
   readonly rejectRate?: { readonly maxRejectPct: number; readonly windowMs: number; readonly minOrders: number; readonly action: BreakerAction };
   /** No market data for this long on an instrument with a position or working orders. */
   readonly staleData?: { readonly maxAgeMs: number; readonly action: BreakerAction };
-  /** A venue disconnected for longer than `graceMs`. */
+  /** A venue disconnected for longer than `graceMs` (0: the disconnect itself trips). */
   readonly venueDisconnect?: { readonly graceMs: number; readonly action: BreakerAction };
   /** More than `maxUnknown` orders whose outcome is unknown at once. */
   readonly unknownOrders?: { readonly maxUnknown: number; readonly action: BreakerAction };

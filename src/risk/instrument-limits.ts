@@ -1,4 +1,4 @@
-import { KeelError, parseScaled, type Instrument, type Money } from '../model/index.ts';
+import { KeelError, decimalsOf, parseScaled, type Instrument, type Money } from '../model/index.ts';
 import type { InstrumentLimits, PriceCollar, RiskConfig, Sessions } from './config.ts';
 
 /** One instrument's limits with quantities converted to lots and account defaults filled in. */
@@ -26,8 +26,8 @@ export function instrumentRules(inst: Instrument, config: RiskConfig): Instrumen
   const lots = (q: string | undefined, key: string): number | undefined => {
     if (q === undefined) return undefined;
     const field = `risk instruments.${inst.id}.${key}`;
-    const units = parseScaled(q, inst.sizeDecimals, field);
-    if (units % BigInt(inst.lotUnits) !== 0n) {
+    const units = decimalsOf(q) <= inst.sizeDecimals ? parseScaled(q, inst.sizeDecimals, field) : -1n;
+    if (units < 0n || units % BigInt(inst.lotUnits) !== 0n) {
       throw new KeelError('BAD_RISK_CONFIG', `is not a whole number of ${inst.id}'s lot size ${inst.lotSize}`, { field, value: q });
     }
     return Number(units / BigInt(inst.lotUnits));

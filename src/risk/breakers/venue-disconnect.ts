@@ -2,7 +2,10 @@ import type { BreakerConfig } from '../config.ts';
 
 type Config = NonNullable<BreakerConfig['venueDisconnect']>;
 
-/** A venue connection down for longer than the grace period (reconnects within it are normal). */
+/**
+ * A venue connection down for longer than the grace period (reconnects within it are normal). A grace of
+ * zero means no tolerance: the disconnect itself trips.
+ */
 export class VenueDisconnectBreaker {
   readonly name = 'venue-disconnect';
   readonly action;
@@ -21,8 +24,9 @@ export class VenueDisconnectBreaker {
 
   check(now: number): string | undefined {
     for (const [venue, d] of this.down) {
-      if (now - d.since >= this.graceMs) {
-        return `venue ${venue} disconnected for ${(now - d.since) / 1000} s (${d.reason}), grace ${this.graceMs / 1000} s`;
+      const downMs = now - d.since;
+      if (downMs > this.graceMs || this.graceMs === 0) {
+        return `venue ${venue} disconnected for ${downMs / 1000} s (${d.reason}), grace ${this.graceMs / 1000} s`;
       }
     }
     return undefined;

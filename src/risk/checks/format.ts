@@ -4,4 +4,4 @@ import { formatMoney, formatPrice, lotsToQuantity, ticksToPrice, type Instrument
 export const fmtQty = (inst: Instrument, lots: number): string => String(lotsToQuantity(inst, lots));
 export const fmtPrice = (inst: Instrument, ticks: number): string =>
   Number.isInteger(ticks) ? formatPrice(inst, ticks) : String(ticksToPrice(inst, ticks));
-export const fmtMoney = (inst: Instrument, m: Money): string => formatMoney(m, inst.quoteCurrency);
+export const fmtMoney = (inst: Instrument, m: Money): string => `${formatMoney(m, inst.quoteCurrency)} ${inst.quoteCurrency}`;
