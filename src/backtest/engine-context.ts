@@ -5,7 +5,7 @@ import {
 import type { Clock } from '../kernel/index.ts';
 import type { ExecutionEngine, ManagedOrder } from '../execution/index.ts';
 import { averagePrice, unrealizedPnl, type Portfolio } from '../portfolio/index.ts';
-import type { EntrySize, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext } from '../strategy/index.ts';
+import type { TradingStateView, EntrySize, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext } from '../strategy/index.ts';
 import type { Sizing } from './sizing.ts';
 
 /**
@@ -71,6 +71,14 @@ export class EngineContext implements TradingContext {
 
   portfolio(): PortfolioView {
     return { cash: this.book.cashNumber, equity: this.book.equity() };
+  }
+
+  tradingState(): TradingStateView {
+    return { state: this.execution.risk.tradingState, reason: this.execution.risk.stateReason };
+  }
+
+  killSwitch(strategyId: string, reason: string, flatten?: boolean): void {
+    this.execution.risk.activateKillSwitch({ by: `strategy ${strategyId}`, reason, flatten });
   }
 
   entrySize(instrumentId: string, side: OrderSide): EntrySize {

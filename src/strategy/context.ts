@@ -81,6 +81,15 @@ export interface TradingContext {
   portfolio(): PortfolioView;
   /** The run's entry sizing rule applied to the current state. */
   entrySize(instrumentId: string, side: OrderSide): EntrySize;
+  /** The risk layer's trading state and why (ACTIVE, REDUCING: exits only, HALTED: nothing but cancels). */
+  tradingState(): TradingStateView;
+  /** Pull the kill switch: cancel every order, optionally flatten, HALTED until an operator re-arms. */
+  killSwitch(strategyId: string, reason: string, flatten?: boolean): void;
+}
+
+export interface TradingStateView {
+  readonly state: 'ACTIVE' | 'REDUCING' | 'HALTED';
+  readonly reason: string;
 }
 
 /** Market callbacks a host dispatches; split out so the host stays generic. */

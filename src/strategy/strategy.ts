@@ -1,7 +1,7 @@
 import { KeelError, type Bar, type Instrument, type MarketEvent, type Quote, type TradeTick } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { ParamSchema } from './params.ts';
-import type { FillView, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext } from './context.ts';
+import type { FillView, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext, TradingStateView } from './context.ts';
 
 /**
  * Base class for every strategy. The same subclass runs in backtest, paper and live: it only sees market
@@ -114,6 +114,20 @@ export abstract class Strategy<P extends object = Record<string, unknown>> {
 
   get portfolio(): PortfolioView {
     return this.context.portfolio();
+  }
+
+  /** ACTIVE, REDUCING (the risk layer accepts only exits) or HALTED (nothing but cancels), with the reason. */
+  get tradingState(): TradingStateView {
+    return this.context.tradingState();
+  }
+
+  /**
+   * Stop everything: cancel every working order of every strategy, flatten all positions when asked (or
+   * when the risk config says so), and stay HALTED until an operator re-arms. For a strategy that detects
+   * its own malfunction; the same switch an operator pulls with `keel kill`.
+   */
+  killSwitch(reason: string, opts: { flatten?: boolean } = {}): void {
+    this.context.killSwitch(this.id, reason, opts.flatten);
   }
 
   isFlat(instrumentId?: string): boolean {

@@ -1,6 +1,7 @@
 import { defineInstrument, type Bar, type Instrument, type MarketEvent, type OrderEvent, type Quote, type TradeTick } from '../../src/model/index.ts';
 import { Kernel, SimClock } from '../../src/kernel/index.ts';
-import { RiskEngine } from '../../src/risk/index.ts';
+import { RiskEngine, type RiskConfig } from '../../src/risk/index.ts';
+import type { ApprovedOrder } from '../../src/risk/index.ts';
 import { ExecutionEngine } from '../../src/execution/index.ts';
 import { SimVenue, type SimVenueOptions } from '../../src/venues/index.ts';
 import { buildOrder } from '../../src/backtest/index.ts';
@@ -25,22 +26,30 @@ export function trade(ms: number, price: number, size = 0, id = 'TEST'): TradeTi
  * The real execution path (risk gate → OMS → sim venue → reports) driven by a scripted list of market
  * events; `after(i, fn)` runs `fn` right after event i was processed, the way a strategy's callback would.
  */
-export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | 'clock' | 'queue' | 'sink'>> & { instrument?: Instrument } = {}) {
+export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | 'clock' | 'queue' | 'sink'>> & { instrument?: Instrument; risk?: RiskConfig } = {}) {
   const inst = opts.instrument ?? defineInstrument({ id: 'TEST', priceTick: '0.01' });
   const clock = new SimClock(0);
   const kernel = new Kernel(clock);
-  const execution = new ExecutionEngine({ risk: new RiskEngine({ instruments: [inst], clock }), clock, instruments: new Map([[inst.id, inst]]) });
+  const risk = new RiskEngine({ instruments: [inst], clock, config: opts.risk });
+  const execution = new ExecutionEngine({ risk, clock, instruments: new Map([[inst.id, inst]]) });
   const venue = new SimVenue({ ...opts, instruments: [inst], clock, queue: kernel.queue, sink: execution });
-  execution.connectVenue(venue);
+  /** Every call that reached the venue, in order, with the time it arrived. */
+  const venueCalls: Array<{ kind: 'submit'; ts: number; order: ApprovedOrder } | { kind: 'cancel'; ts: number; clientOrderId: string }> = [];
+  execution.connectVenue({
+    name: venue.name,
+    submit(order) { venueCalls.push({ kind: 'submit', ts: clock.now(), order }); venue.submit(order); },
+    cancel(clientOrderId) { venueCalls.push({ kind: 'cancel', ts: clock.now(), clientOrderId }); venue.cancel(clientOrderId); },
+  });
   const events: OrderEvent[] = [];
   execution.addListener({ onOrderEvent: (e) => { events.push(e); } });
   const actions = new Map<number, Array<() => void>>();
   let index = -1;
   kernel.addHandler(venue);
+  kernel.addHandler(risk);
   kernel.addHandler({ onMarketEvent() { index++; for (const a of actions.get(index) ?? []) a(); } });
   let seq = 0;
   return {
-    inst, clock, execution, venue, events,
+    inst, clock, execution, venue, events, risk, venueCalls,
     /** Submit an order now; returns its client order id. */
     submit(spec: OrderSpec): string {
       const id = `o${++seq}`;
