@@ -215,7 +215,7 @@ export const riskConfigSchema = section({
   instruments: emptyable(z.record(z.string(), instrument, { error: 'must be a mapping of instrument id to limits' })),
   assetClasses: emptyable(assetClasses),
   breakers: emptyable(breakers),
-  killSwitch: emptyable(section({ flatten: flag.default(false) }, 'flatten: true or false').transform(({ flatten }) => ({ flatten }))),
+  killSwitch: emptyable(section({ flatten: flag.default(false) }, 'settings such as flatten: true').transform(({ flatten }) => ({ flatten }))),
 }, 'risk sections (account, strategies, instruments, assetClasses, breakers, killSwitch)')
   .transform(({ account, strategies, instruments, assetClasses, breakers, killSwitch }) =>
     ({ account, strategies, instruments, assetClasses, breakers, killSwitch }));

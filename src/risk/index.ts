@@ -4,6 +4,7 @@
  */
 export type { ApprovedOrder } from './approved-order.ts';
 export * from './config.ts';
+export { parseRiskConfig, riskConfigFromObject } from './config-file.ts';
 export * from './risk-engine.ts';
 export * from './trading-state.ts';
 export * from './kill-switch.ts';
