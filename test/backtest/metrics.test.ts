@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { computeMetrics, drawdownSeries } from '../../src/backtest/metrics/index.ts';
-import type { Metrics } from '../../src/backtest/result.ts';
+import type { PerformanceMetrics } from '../../src/backtest/result.ts';
 
 const DAY = 86_400_000;
 const close = (actual: number | null, expected: number, tolerance = 1e-12): void => {
   assert.ok(actual !== null, `expected ≈${expected}, got null`);
   assert.ok(Math.abs(actual - expected) <= tolerance * Math.max(1, Math.abs(expected)), `expected ≈${expected}, got ${actual}`);
 };
-const assertNoNaN = (m: Metrics): void => {
+const assertNoNaN = (m: PerformanceMetrics): void => {
   for (const [key, value] of Object.entries(m)) {
     assert.ok(value === null || Number.isFinite(value), `${key} = ${value}`);
   }

@@ -1,104 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { BacktestResult, FillRecord, Metrics, TradeRecord } from '../../src/backtest/result.ts';
+import type { FillRecord } from '../../src/backtest/result.ts';
 import { aggregateCandles, MAX_CANDLES, renderReport, type PriceSeries } from '../../src/backtest/report/index.ts';
 import { bucketStarts, reduceBuckets } from '../../src/backtest/report/downsample.ts';
 import { jsonForScript } from '../../src/backtest/report/escape.ts';
 import { openPositionEntry, tradeMarkers } from '../../src/backtest/report/markers.ts';
 import { detectTimeScale, formatTime } from '../../src/backtest/report/time.ts';
-
-const DAY = 86_400_000;
-const START = Date.UTC(2020, 0, 1);
-
-/** Daily prices on a gentle sine around 100, `n` bars from 2020-01-01. */
-function fakePrices(n: number, stepMs = DAY): PriceSeries {
-  const time: number[] = [];
-  const open: number[] = [];
-  const high: number[] = [];
-  const low: number[] = [];
-  const close: number[] = [];
-  for (let i = 0; i < n; i++) {
-    const c = 100 + 10 * Math.sin(i / 20);
-    time.push(START + i * stepMs);
-    open.push(c - 0.5);
-    high.push(c + 1);
-    low.push(c - 1);
-    close.push(c);
-  }
-  return { time, open, high, low, close };
-}
-
-function trade(i: number, entryBar: number, exitBar: number, side: 'long' | 'short' = 'long'): TradeRecord {
-  return {
-    side,
-    entryTime: new Date(START + entryBar * DAY).toISOString(),
-    entryPrice: 100 + i,
-    exitTime: new Date(START + exitBar * DAY).toISOString(),
-    exitPrice: 101 + i,
-    quantity: 10,
-    pnl: i % 2 === 0 ? 9.5 : -4.25,
-    returnPct: i % 2 === 0 ? 0.0095 : -0.00425,
-    commission: 0.5,
-    bars: exitBar - entryBar,
-  };
-}
-
-const METRICS: Metrics = {
-  totalReturn: 0.1234,
-  cagr: 0.0456,
-  annualVolatility: 0.18,
-  sharpe: 1.23456,
-  sortino: null,
-  maxDrawdown: -0.2534,
-  maxDrawdownDurationDays: 120,
-  maxDrawdownDurationBars: 84,
-  calmar: 0.18,
-  winRate: 0.5,
-  profitFactor: 2.5,
-  averageWin: 9.5,
-  averageLoss: -4.25,
-  exposureTime: 0.42,
-  turnover: 3.1,
-  trades: 3,
-  periodsPerYear: 252,
-  riskFreeRate: 0,
-  startEquity: 100_000,
-  endEquity: 112_340,
-};
-
-/** A small but complete result over `prices`, with the given trades and name. */
-function fakeResult(prices: PriceSeries, opts: { name?: string; instrument?: string; trades?: TradeRecord[]; fills?: FillRecord[] } = {}): BacktestResult {
-  const time = prices.time.map((t) => new Date(t).toISOString());
-  const equity = prices.close.map((c, i) => 100_000 + i * 10 + c);
-  let peak = -Infinity;
-  const drawdown = equity.map((e) => ((peak = Math.max(peak, e)), e / peak - 1));
-  const trades = opts.trades ?? [trade(0, 5, 10), trade(1, 20, 30, 'short'), trade(2, 40, 45)];
-  return {
-    keel: { version: '0.1.0', resultSchema: 1 },
-    strategy: { name: opts.name ?? 'sma-cross', params: { fast: 10, slow: 30 } },
-    instrument: { id: opts.instrument ?? 'ORCL.XNAS', priceTick: '0.01', lotSize: '1', quoteCurrency: 'USD' },
-    data: { source: 'ORCL.csv', layout: 'yahoo', firstTime: time[0], lastTime: time[time.length - 1], warnings: 0 },
-    config: { cash: 100_000 },
-    initialCash: 100_000,
-    finalEquity: 112_340,
-    finalCash: 112_340,
-    bars: prices.time.length,
-    trades,
-    openPositions: [],
-    fills: opts.fills ?? [],
-    orders: { submitted: 6, filled: 6, canceled: 0, rejected: 0, expired: 0, denied: 0 },
-    equityCurve: { time, equity, drawdown },
-    metrics: { ...METRICS, trades: trades.length },
-    ledger: { cash: '112340.00', equity: '112340.00', realizedPnl: '12340.00', commissions: '3.00' },
-  };
-}
-
-/** The JSON payload embedded in the page, parsed back. */
-function embeddedData(html: string): Record<string, unknown> {
-  const m = /<script type="application\/json" id="keel-report-data">([^<]*)<\/script>/.exec(html);
-  assert.ok(m, 'data script present');
-  return JSON.parse(m[1]) as Record<string, unknown>;
-}
+import { DAY, embeddedData, fakePrices, fakeResult, METRICS, START, trade } from '../helpers/backtest-result.ts';
 
 test('the report is one offline file: library inlined, nothing loaded from the network', () => {
   const html = renderReport(fakeResult(fakePrices(100)), fakePrices(100));
@@ -141,6 +49,8 @@ test('metrics are all present and formatted', () => {
   assert.equal(row('Max drawdown duration'), '120.0 days');
   assert.equal(row('End equity'), '112,340.00');
   assert.equal(row('Average loss'), '-4.25');
+  assert.equal(row('Risk denials'), '0', 'risk counts are plain counts');
+  assert.equal(row('Breaker trips'), '0');
   assert.equal(html.match(/<th scope="row">/g)?.length, Object.keys(METRICS).length + 4, 'every metric, plus 4 ledger rows');
 });
 

@@ -1,10 +1,12 @@
 /**
  * The data the report's charts draw, prepared in Node so the page only has to hand it to
- * lightweight-charts: UTC-second times, downsampled series, trade markers. Embedded in the page as JSON.
+ * lightweight-charts: UTC-second times, downsampled series, trade and risk markers, trading-state spans.
+ * Embedded in the page as JSON.
  */
 import type { BacktestResult } from '../result.ts';
 import { aggregateCandles, bucketStarts, MAX_CANDLES, MAX_LINE_POINTS, reduceBuckets, type Candles } from './downsample.ts';
 import { tradeMarkers, type TradeMarker } from './markers.ts';
+import { riskMarkers, tradingStateSpans, type RiskMarker, type TradingStateSpans } from './risk-markers.ts';
 import { detectTimeScale, isoToMs, type TimeScale } from './time.ts';
 
 /** OHLC price series of the instrument, epoch-millisecond times, one entry per bar. */
@@ -29,6 +31,10 @@ export interface ChartData {
   /** Source bars per candle (1 when not aggregated), shown under the price chart. */
   readonly barsPerCandle: number;
   readonly markers: TradeMarker[];
+  /** Breaker trips, kill switches and operator state changes, drawn on the equity chart. */
+  readonly riskMarkers: RiskMarker[];
+  /** Trading state over the curve; the equity chart shades REDUCING and HALTED periods. */
+  readonly tradingStates: TradingStateSpans;
 }
 
 /**
@@ -43,13 +49,14 @@ export function chartData(result: BacktestResult, prices: PriceSeries, limits = 
   const curveMs = result.equityCurve.time.map(isoToMs);
   const starts = bucketStarts(curveMs, limits.linePoints);
   const candles = aggregateCandles(prices, limits.candles);
+  const curveTime = starts.map((i) => Math.floor(curveMs[i] / 1000));
   return {
     scale: detectTimeScale(prices.time.length > 1 ? prices.time : curveMs),
     instrument: result.instrument.id,
     priceTick: result.instrument.priceTick,
     initialCash: result.initialCash,
     curve: {
-      time: starts.map((i) => Math.floor(curveMs[i] / 1000)),
+      time: curveTime,
       // Cents and basis points of a percent are all a chart can show; rounding halves the JSON.
       equity: reduceBuckets(result.equityCurve.equity, starts, 'last').map((v) => round(v, 2)),
       drawdownPct: reduceBuckets(result.equityCurve.drawdown, starts, 'min').map((v) => round(v * 100, 4)),
@@ -57,6 +64,8 @@ export function chartData(result: BacktestResult, prices: PriceSeries, limits = 
     candles,
     barsPerCandle: candles.time.length === 0 ? 1 : Math.ceil(prices.time.length / candles.time.length),
     markers: tradeMarkers(result.trades, result.fills, result.openPositions.length > 0, candles.time),
+    riskMarkers: riskMarkers(result.risk, curveTime),
+    tradingStates: tradingStateSpans(result.risk, curveTime),
   };
 }
 

@@ -5,7 +5,8 @@
  * at render time (it is the same bytes in every report).
  *
  * Charts: equity (area) over drawdown (baseline at 0%), synced by logical index since they share one time
- * axis, with a shared crosshair; then price candles with trade markers. Times are UTC seconds; daily data
+ * axis, with a shared crosshair; risk events are marked on the equity curve and REDUCING / HALTED periods
+ * shaded behind it; then price candles with trade markers. Times are UTC seconds; daily data
  * shows dates only (`timeVisible` off), intraday shows clock times. All times display in UTC.
  */
 export const CLIENT_SCRIPT = String.raw`
@@ -52,10 +53,41 @@ export const CLIENT_SCRIPT = String.raw`
 
   function legend(id, html) { document.getElementById(id).innerHTML = html; }
 
+  // Translucent versions of the state colours in risk-markers.ts (STATE_COLORS); ACTIVE is left unshaded.
+  var STATE_FILL = { REDUCING: 'rgba(217, 119, 6, 0.14)', HALTED: 'rgba(220, 38, 38, 0.12)' };
+
+  function stateAt(spans, t) {
+    var k = 0;
+    while (k + 1 < spans.time.length && spans.time[k + 1] <= t) k++;
+    return spans.state[k];
+  }
+
+  // A flat area on a hidden 0..1 scale fills the pane's height without the gaps histogram bars leave
+  // between sparse bars; each point's colour is its trading state's, clear while ACTIVE.
+  function shadeTradingStates(chart, times, spans) {
+    var clear = 'rgba(0, 0, 0, 0)';
+    var area = chart.addSeries(LC.AreaSeries, {
+      priceScaleId: 'trading-state', lineVisible: false, lineColor: clear, topColor: clear, bottomColor: clear,
+      lastValueVisible: false, priceLineVisible: false, crosshairMarkerVisible: false,
+      autoscaleInfoProvider: function () { return { priceRange: { minValue: 0, maxValue: 1 } }; },
+    });
+    var k = 0;
+    area.setData(times.map(function (t) {
+      while (k + 1 < spans.time.length && spans.time[k + 1] <= t) k++;
+      var fill = STATE_FILL[spans.state[k]] || clear;
+      return { time: t, value: 1, topColor: fill, bottomColor: fill };
+    }));
+    chart.priceScale('trading-state').applyOptions({ scaleMargins: { top: 0, bottom: 0 } });
+  }
+
   // Equity and drawdown.
   var curve = data.curve;
   if (curve.time.length > 0) {
     var eqChart = makeChart('equity-chart');
+    var spans = data.tradingStates;
+    var stopped = spans.state.some(function (s) { return s !== 'ACTIVE'; });
+    // Added before the curve so it is drawn behind it; its own hidden scale makes the bars span the pane.
+    if (stopped) shadeTradingStates(eqChart, curve.time, spans);
     var eq = eqChart.addSeries(LC.AreaSeries, {
       lineColor: '#2563eb', topColor: 'rgba(37, 99, 235, 0.28)', bottomColor: 'rgba(37, 99, 235, 0.03)', lineWidth: 2,
       // Whole units on the axis keep it narrow for large accounts; the legend shows cents.
@@ -63,6 +95,7 @@ export const CLIENT_SCRIPT = String.raw`
     });
     eq.setData(curve.time.map(function (t, i) { return { time: t, value: curve.equity[i] }; }));
     eq.createPriceLine({ price: data.initialCash, color: '#94a3b8', lineWidth: 1, lineStyle: LC.LineStyle.Dashed, axisLabelVisible: true, title: 'start' });
+    if (data.riskMarkers.length > 0) LC.createSeriesMarkers(eq, data.riskMarkers);
 
     var ddChart = makeChart('drawdown-chart');
     var dd = ddChart.addSeries(LC.BaselineSeries, {
@@ -99,8 +132,10 @@ export const CLIENT_SCRIPT = String.raw`
     function legendCurve(t) {
       var i = t === null ? curve.time.length - 1 : curveIndex.get(t);
       if (i === undefined) return;
+      var state = stopped ? stateAt(spans, curve.time[i]) : '';
       legend('equity-legend', '<span>' + timeText(curve.time[i]) + '</span> Equity <b>' + money.format(curve.equity[i]) +
-        '</b> Drawdown <b class="neg">' + curve.drawdownPct[i].toFixed(2) + '%</b>');
+        '</b> Drawdown <b class="neg">' + curve.drawdownPct[i].toFixed(2) + '%</b>' +
+        (stopped ? ' Trading <b class="state-' + state.toLowerCase() + '">' + state + '</b>' : ''));
     }
     legendCurve(null);
     eqChart.timeScale().fitContent();

@@ -6,6 +6,7 @@ import type { BacktestResult } from '../result.ts';
 import { escapeHtml } from './escape.ts';
 import { formatCount, formatMoney, formatPercent, formatRatio } from './format.ts';
 import { tone } from './metrics-table.ts';
+import { stateBadgeHtml } from './risk-section.ts';
 import { formatTime, type TimeScale } from './time.ts';
 
 /**
@@ -33,6 +34,9 @@ export function headerHtml(r: BacktestResult, scale: TimeScale): string {
     `<div class="kpi"><span>${escapeHtml(label)}</span><b class="${cls}">${value}</b></div>`;
   const warnings =
     r.data.warnings > 0 ? `<p class="warning">The data loader reported ${escapeHtml(formatCount(r.data.warnings))} warning(s); check the run log.</p>` : '';
+  // A stopped strategy's figures mean something else than a free one's; say so before any number.
+  const stopped =
+    r.risk.finalState === 'ACTIVE' ? '' : `<p class="warning">The risk gate left trading ${stateBadgeHtml(r.risk.finalState)} at the end of the run; see <a href="#risk">Risk</a>.</p>`;
   return [
     '<header class="report-header">',
     `<p class="eyebrow">Backtest report</p>`,
@@ -40,6 +44,7 @@ export function headerHtml(r: BacktestResult, scale: TimeScale): string {
     paramHtml,
     `<p class="subtitle"><b>${escapeHtml(r.instrument.id)}</b> · ${escapeHtml(r.data.source)} (${escapeHtml(r.data.layout)}) · ${escapeHtml(span)} · ${escapeHtml(formatCount(r.bars))} bars</p>`,
     warnings,
+    stopped,
     '<div class="kpis">',
     kpi('Initial cash', `${escapeHtml(formatMoney(r.initialCash))} <small>${ccy}</small>`),
     kpi('Final equity', `${escapeHtml(formatMoney(r.finalEquity))} <small>${ccy}</small>`),

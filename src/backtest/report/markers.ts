@@ -55,7 +55,7 @@ export function tradeMarkers(
   raw.sort((a, b) => a.ms - b.ms);
   return raw.map((m) => {
     const marker: TradeMarker = {
-      time: candleTimes[candleIndexAt(candleTimes, Math.floor(m.ms / 1000))],
+      time: candleTimes[indexAtOrBefore(candleTimes, Math.floor(m.ms / 1000))],
       position: m.buy ? 'belowBar' : 'aboveBar',
       shape: m.buy ? 'arrowUp' : 'arrowDown',
       color: m.color,
@@ -89,8 +89,14 @@ function isFlat(position: number, scale: number): boolean {
   return Math.abs(position) <= Math.abs(scale) * 1e-9;
 }
 
-/** Index of the last candle starting at or before `second` (the first candle for earlier times). */
-function candleIndexAt(times: readonly number[], second: number): number {
+/**
+ * Index of the last point (candle or curve point) at or before `second`; the first point for earlier
+ * times. Charts can only place a marker on a time they have, so events snap to the bucket holding them.
+ *
+ * @example
+ * indexAtOrBefore([100, 200, 300], 250); // 1
+ */
+export function indexAtOrBefore(times: readonly number[], second: number): number {
   let lo = 0;
   let hi = times.length - 1;
   while (lo < hi) {

@@ -16,7 +16,7 @@ interface MetricSpec {
 
 const days = (v: number | null): string => (v === null ? formatNumber(v, 0) : `${formatNumber(v, 1)} days`);
 
-/** Row order is reading order: returns, risk, risk-adjusted, trades, activity, run settings. */
+/** Row order is reading order: returns, risk, risk-adjusted, trades, activity, risk gate, run settings. */
 const METRIC_SPECS: Readonly<Record<keyof Metrics, MetricSpec>> = {
   totalReturn: { label: 'Total return', format: formatPercent, signed: true },
   cagr: { label: 'CAGR', format: formatPercent, signed: true },
@@ -34,6 +34,8 @@ const METRIC_SPECS: Readonly<Record<keyof Metrics, MetricSpec>> = {
   averageLoss: { label: 'Average loss', format: formatMoney, signed: true },
   exposureTime: { label: 'Exposure time', format: formatPercent },
   turnover: { label: 'Turnover', format: formatRatio },
+  denials: { label: 'Risk denials', format: formatCount },
+  breakerTrips: { label: 'Breaker trips', format: formatCount },
   startEquity: { label: 'Start equity', format: formatMoney },
   endEquity: { label: 'End equity', format: formatMoney },
   periodsPerYear: { label: 'Periods per year', format: formatCount },

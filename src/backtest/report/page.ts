@@ -56,6 +56,22 @@ th, td { padding: 6px 10px; border-bottom: 1px solid var(--line); text-align: le
 .counter b { display: block; font-size: 18px; font-variant-numeric: tabular-nums; }
 .counter span { color: var(--muted); font-size: 12px; }
 .ledger { max-width: 520px; }
+.risk-status { display: flex; flex-wrap: wrap; align-items: center; gap: 6px 10px; margin: 0 0 14px; }
+p.risk-status { margin: 0; }
+.note-inline { color: var(--muted); }
+.badge { display: inline-block; border: 1px solid; border-radius: 999px; padding: 0 9px; font-size: 12px; font-weight: 700; letter-spacing: .04em; line-height: 1.6; }
+.badge.active { color: #166534; background: #dcfce7; border-color: #86efac; }
+.badge.reducing { color: #92400e; background: #fef3c7; border-color: #fcd34d; }
+.badge.halted { color: #991b1b; background: #fee2e2; border-color: #fca5a5; }
+.badge.unknown { color: var(--muted); background: var(--soft); border-color: var(--line); }
+.legend b.state-reducing { color: #b45309; }
+.legend b.state-halted { color: var(--neg); }
+.key i.shade { display: inline-block; width: 14px; height: 10px; border-radius: 2px; }
+.shade.reducing { background: rgba(217, 119, 6, 0.28); }
+.shade.halted { background: rgba(220, 38, 38, 0.24); }
+td.wrap { white-space: normal; min-width: 260px; overflow-wrap: anywhere; }
+.narrow { max-width: 520px; }
+code { font: 12px ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; padding: 0 4px; }
 details { margin-top: 16px; }
 summary { cursor: pointer; color: var(--accent); }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 8px; padding: 12px; overflow: auto; font-size: 12px; }

@@ -1,6 +1,7 @@
 /**
  * Renders a finished backtest as one self-contained HTML file: header, metrics, equity and drawdown
- * charts, price chart with trade markers, trade list and order summary. The output depends only on the
+ * charts (with risk events), price chart with trade markers, trade list, what the risk gate did, and the
+ * order summary. The output depends only on the
  * inputs (no generation time, no random ids), so the same run always gives byte-identical reports that
  * can be diffed and cached.
  */
@@ -15,6 +16,7 @@ import { headerHtml } from './header.ts';
 import { ENTRY_COLOR, EXIT_COLOR, SHORT_ENTRY_COLOR } from './markers.ts';
 import { metricsTableHtml } from './metrics-table.ts';
 import { pageHtml } from './page.ts';
+import { equityRiskKeyHtml, riskSectionHtml } from './risk-section.ts';
 import { tradesTableHtml } from './trades-table.ts';
 
 /**
@@ -34,12 +36,14 @@ export function renderReport(result: BacktestResult, prices: PriceSeries): strin
       'equity',
       'Equity and drawdown',
       chartBox('equity-chart', 'chart', 'equity-legend') +
+        equityRiskKeyHtml(result.risk) +
         '<h3>Drawdown from peak</h3>' +
         chartBox('drawdown-chart', 'chart short', null) +
         noscript(),
     ),
     section('price', 'Price and trades', chartBox('price-chart', 'chart tall', 'price-legend') + priceNote(data.barsPerCandle, data.candles.time.length)),
     section('trades', `Trades (${formatCount(result.trades.length)})`, tradesTableHtml(result.trades, data.scale)),
+    section('risk', 'Risk', riskSectionHtml(result.risk, data.scale)),
     section(
       'orders',
       'Orders and fills',
