@@ -3,6 +3,7 @@ import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
 import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
 import { DATA_HELP, dataCommand } from './commands/data.ts';
 import { strategiesCommand } from './commands/strategies.ts';
+import { CONTROL_HELP, killCommand, rearmCommand, statusCommand } from './commands/control.ts';
 
 const HELP = `keel: one strategy from backtest to paper to live trading
 
@@ -10,10 +11,14 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
   keel data validate FILE                                check a data file and list its problems
   keel strategies                                        built-in strategies and their parameters
+  keel kill --control DIR [--flatten] [--reason TEXT]    kill switch: cancel all, halt (keel kill --help)
+  keel rearm --control DIR --reason TEXT                 trade again after a halt
+  keel status --control DIR                              an engine's trading state
 
 ${BACKTEST_HELP}
 ${ANALYZE_HELP}
-${DATA_HELP}`;
+${DATA_HELP}
+${CONTROL_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -22,6 +27,9 @@ async function main(argv: string[]): Promise<number> {
     case 'analyze': return analyzeCommand(rest);
     case 'data': return dataCommand(rest);
     case 'strategies': return strategiesCommand();
+    case 'kill': return killCommand(rest);
+    case 'rearm': return rearmCommand(rest);
+    case 'status': return statusCommand(rest);
     case undefined: case 'help': case '--help': case '-h': process.stdout.write(HELP); return 0;
     case '--version': case 'version': process.stdout.write('keel 0.1.0\n'); return 0;
     default:
