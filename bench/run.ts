@@ -7,6 +7,9 @@ import { buildResult, computeMetrics, runBacktest } from '../src/backtest/index.
 import { moneyToNumber } from '../src/model/index.ts';
 import { generateBars } from './generate-bars.ts';
 import { bareSmaCross } from './bare-loop.ts';
+import { gateLatency, killLatency } from './risk-gate.ts';
+import { everyLimit } from './risk-config.ts';
+import type { RiskConfig } from '../src/risk/index.ts';
 
 /**
  * `npm run bench`: SMA-cross over 1,000,000 bars generated from the real ORCL file, through the full engine
@@ -26,10 +29,10 @@ const instrument = defineInstrument({ id: orcl.instrumentId, priceTick: tickForD
 const cls = BUILT_IN_STRATEGIES['sma-cross'];
 const params = resolveParams(cls.params, { fast: 10, slow: 30 }, 'sma-cross');
 
-function engineRun() {
+function engineRun(risk?: RiskConfig) {
   const run = runBacktest({
     strategyId: 'sma-cross', strategyClass: cls, params, instrument, events: bars,
-    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'units', units: 1000 }, fees: percentFee('0.1'),
+    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'units', units: 1000 }, fees: percentFee('0.1'), risk,
   });
   const metrics = computeMetrics({
     times: run.recorder.times, equity: run.recorder.equity, trades: run.booker.trips.closed.map((t) => ({ pnl: moneyToNumber(t.realized - t.fees) })),
@@ -53,10 +56,21 @@ const engineMs = best('engine', engineRun);
 const bareMs = best('bare', () => bareSmaCross(bars, 10, 30, 100_000, 0.001, 1000));
 const bare = bareSmaCross(bars, 10, 30, 100_000, 0.001, 1000);
 const { run } = engineRun();
+const allLimits = everyLimit(instrument.id);
+engineRun(allLimits);
+const gatedMs = best('gated', () => engineRun(allLimits));
+const gated = engineRun(allLimits).run;
 const resultMs = best('result', () => buildResult(run, { strategyName: 'sma-cross', params, dataSource: 'generated', dataLayout: 'generated', dataWarnings: 0, config: {} }));
 
 const fmt = (x: number) => Math.round(x).toLocaleString('en-US');
 console.log(`backtest sma-cross, full engine path: ${fmt(BARS / (engineMs / 1000))} bars/s (${BARS.toLocaleString('en-US')} bars in ${engineMs.toFixed(0)} ms, ${run.booker.fills.length} fills) [${machine}]`);
 console.log(`bare hand-written loop, same logic:   ${fmt(BARS / (bareMs / 1000))} bars/s (${bareMs.toFixed(0)} ms) [${machine}]`);
 console.log(`engine / bare loop time ratio:        ${(engineMs / bareMs).toFixed(1)}x (same round trips: ${bare.trades === run.booker.trips.closed.length ? 'yes' : 'NO'}, ${bare.trades}) [${machine}]`);
+console.log(`same, every risk check and breaker on:  ${fmt(BARS / (gatedMs / 1000))} bars/s (${gatedMs.toFixed(0)} ms, ${((gatedMs / engineMs - 1) * 100).toFixed(1)}% slower; same fills: ${gated.booker.fills.length === run.booker.fills.length ? 'yes' : 'NO'}, ${gated.riskLog.denialsTotal} denials) [${machine}]`);
+const lat = gateLatency(1_000_000);
+console.log(`pre-trade check, every check on:      p50 ${(lat.p50 / 1000).toFixed(2)} µs, p99 ${(lat.p99 / 1000).toFixed(2)} µs, p99.9 ${(lat.p999 / 1000).toFixed(2)} µs (1,000,000 orders, ${lat.approved.toLocaleString('en-US')} approved) [${machine}]`);
+for (const n of [10, 1000]) {
+  const k = killLatency(n, 21);
+  console.log(`kill switch → ${String(n).padStart(4)} cancels handed to venue: median ${k.medianUs.toFixed(0)} µs, best ${k.bestUs.toFixed(0)} µs [${machine}]`);
+}
 console.log(`result JSON object (1M-point curve):  ${resultMs.toFixed(0)} ms [${machine}]`);

@@ -32,9 +32,11 @@ export function numberToPlainString(x: number): string {
   return (neg ? '-' : '') + out;
 }
 
-/** 10^n as bigint. */
+const POW10: readonly bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
+
+/** 10^n as bigint (table lookup: this sits on hot paths such as money conversions in the risk gate). */
 export function pow10n(n: number): bigint {
-  return 10n ** BigInt(n);
+  return n >= 0 && n < POW10.length && Number.isInteger(n) ? POW10[n] : 10n ** BigInt(n);
 }
 
 /**

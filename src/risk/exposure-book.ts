@@ -7,6 +7,8 @@ import { lastPriceOf, type Instrument, type MarketEvent, type OrderEvent, type O
  */
 export interface InstrumentBook {
   readonly instrument: Instrument;
+  /** Position of this book in `ExposureBook.instrumentList` (and in each strategy's `lines`). */
+  readonly index: number;
   /** Account-wide signed position, in lots. */
   lots: number;
   /** Lots of working buy / sell orders not yet filled. */
@@ -19,16 +21,27 @@ export interface InstrumentBook {
   unknownOrders: number;
   /** Last trade, quote mid or bar close (float; converted to ticks when a check needs it). */
   refPrice: number;
+  /** The reference price in whole ticks, 0 before the first market event (what exposure is valued at). */
+  refTicks: number;
   /** Time of the last market event, NaN before the first. */
   refTs: number;
+}
+
+/** A strategy's position and working lots in one instrument, valued at that instrument's reference. */
+export interface StrategyLine {
+  readonly instrument: Instrument;
+  readonly book: InstrumentBook;
+  lots: number;
+  openBuyLots: number;
+  openSellLots: number;
+  readonly refTicks: number;
 }
 
 /** A strategy's own positions and working orders, for the per-strategy limits and for flattening. */
 export interface StrategyBook {
   readonly strategyId: string;
-  readonly lots: Map<string, number>;
-  readonly openBuyLots: Map<string, number>;
-  readonly openSellLots: Map<string, number>;
+  /** One line per instrument, in `ExposureBook.instrumentList` order. */
+  readonly lines: readonly StrategyLine[];
   openOrders: number;
 }
 
@@ -39,12 +52,6 @@ interface WorkingOrder {
   unknown: boolean;
 }
 
-const add = (m: Map<string, number>, k: string, d: number): void => {
-  const v = (m.get(k) ?? 0) + d;
-  if (v === 0) m.delete(k);
-  else m.set(k, v);
-};
-
 /**
  * Positions and working orders per instrument and per strategy, folded from the OMS's order events. It is
  * the risk layer's own view (the portfolio keeps the money ledger); both are driven by the same events.
@@ -54,6 +61,8 @@ export class ExposureBook {
   /** Same books as an array, for the loops that sum exposure. */
   readonly instrumentList: InstrumentBook[] = [];
   readonly strategies = new Map<string, StrategyBook>();
+  /** Books per asset class, for the asset-class exposure caps. */
+  readonly byAssetClass = new Map<string, InstrumentBook[]>();
   private readonly working = new Map<string, WorkingOrder>();
   openOrders = 0;
   unknownOrders = 0;
@@ -61,17 +70,24 @@ export class ExposureBook {
   constructor(instruments: readonly Instrument[]) {
     for (const instrument of instruments) {
       const book: InstrumentBook = {
-        instrument, lots: 0, openBuyLots: 0, openSellLots: 0, openBuyNotional: 0n, openOrders: 0, unknownOrders: 0, refPrice: NaN, refTs: NaN,
+        instrument, index: this.instrumentList.length, lots: 0, openBuyLots: 0, openSellLots: 0, openBuyNotional: 0n, openOrders: 0,
+        unknownOrders: 0, refPrice: NaN, refTicks: 0, refTs: NaN,
       };
       this.instruments.set(instrument.id, book);
       this.instrumentList.push(book);
+      const cls = this.byAssetClass.get(instrument.assetClass) ?? [];
+      cls.push(book);
+      this.byAssetClass.set(instrument.assetClass, cls);
     }
   }
 
   strategy(strategyId: string): StrategyBook {
     let s = this.strategies.get(strategyId);
     if (s === undefined) {
-      s = { strategyId, lots: new Map(), openBuyLots: new Map(), openSellLots: new Map(), openOrders: 0 };
+      const lines = this.instrumentList.map((book): StrategyLine => ({
+        instrument: book.instrument, book, lots: 0, openBuyLots: 0, openSellLots: 0, get refTicks() { return book.refTicks; },
+      }));
+      s = { strategyId, lines, openOrders: 0 };
       this.strategies.set(strategyId, s);
     }
     return s;
@@ -80,7 +96,9 @@ export class ExposureBook {
   onMarketEvent(e: MarketEvent): void {
     const book = this.instruments.get(e.instrumentId);
     if (book === undefined) return;
-    book.refPrice = lastPriceOf(e);
+    const price = lastPriceOf(e);
+    book.refPrice = price;
+    book.refTicks = Math.round(price / book.instrument.tickSize);
     book.refTs = e.ts;
   }
 
@@ -104,7 +122,7 @@ export class ExposureBook {
         const signed = f.side === 'buy' ? f.quantity : -f.quantity;
         const book = this.instruments.get(f.instrumentId)!;
         book.lots += signed;
-        add(this.strategy(f.strategyId).lots, f.instrumentId, signed);
+        this.strategy(f.strategyId).lines[book.index].lots += signed;
         const r = w.request;
         if (r.type === 'market' && r.notional !== undefined) {
           // A cash-sized order has no lot count until it fills; its committed cash is released at once
@@ -123,7 +141,8 @@ export class ExposureBook {
 
   /** Signed position of one strategy in one instrument. */
   strategyLots(strategyId: string, instrumentId: string): number {
-    return this.strategies.get(strategyId)?.lots.get(instrumentId) ?? 0;
+    const book = this.instruments.get(instrumentId);
+    return book === undefined ? 0 : (this.strategies.get(strategyId)?.lines[book.index].lots ?? 0);
   }
 
   private open(r: OrderRequest): void {
@@ -135,14 +154,14 @@ export class ExposureBook {
     s.openOrders++;
     this.openOrders++;
     if (r.type === 'market' && r.notional !== undefined) book.openBuyNotional += r.notional;
-    else this.side(book, s, r.side, r.instrumentId, r.quantity);
+    else this.side(book, s, r.side, r.quantity);
   }
 
   private shrink(w: WorkingOrder, lots: number): void {
     if (lots <= 0) return;
     const r = w.request;
     w.leavesLots -= lots;
-    this.side(this.instruments.get(r.instrumentId)!, this.strategy(r.strategyId), r.side, r.instrumentId, -lots);
+    this.side(this.instruments.get(r.instrumentId)!, this.strategy(r.strategyId), r.side, -lots);
   }
 
   private close(w: WorkingOrder): void {
@@ -164,13 +183,14 @@ export class ExposureBook {
     this.instruments.get(w.request.instrumentId)!.unknownOrders--;
   }
 
-  private side(book: InstrumentBook, s: StrategyBook, side: OrderSide, instrumentId: string, lots: number): void {
+  private side(book: InstrumentBook, s: StrategyBook, side: OrderSide, lots: number): void {
+    const line = s.lines[book.index];
     if (side === 'buy') {
       book.openBuyLots += lots;
-      add(s.openBuyLots, instrumentId, lots);
+      line.openBuyLots += lots;
     } else {
       book.openSellLots += lots;
-      add(s.openSellLots, instrumentId, lots);
+      line.openSellLots += lots;
     }
   }
 }

@@ -1,5 +1,6 @@
 import { KeelError, decimalsOf, parseScaled, type Instrument, type Money } from '../model/index.ts';
-import type { InstrumentLimits, PriceCollar, RiskConfig, Sessions } from './config.ts';
+import type { InstrumentLimits, PriceCollar, RiskConfig } from './config.ts';
+import { compileSessions, type CompiledSessions } from './local-time.ts';
 
 /** One instrument's limits with quantities converted to lots and account defaults filled in. */
 export interface InstrumentRules {
@@ -14,7 +15,7 @@ export interface InstrumentRules {
   readonly allowShort: boolean;
   /** The instrument's own collar; strategy and account collars are the fallbacks. */
   readonly priceCollar: PriceCollar | undefined;
-  readonly sessions: Sessions | undefined;
+  readonly sessions: CompiledSessions | undefined;
 }
 
 /**
@@ -32,6 +33,7 @@ export function instrumentRules(inst: Instrument, config: RiskConfig): Instrumen
     }
     return Number(units / BigInt(inst.lotUnits));
   };
+  const sessions = l.sessions ?? config.account.sessions;
   return {
     maxOrderLots: lots(l.maxOrderQuantity, 'maxOrderQuantity'),
     maxOrderNotional: l.maxOrderNotional,
@@ -43,6 +45,6 @@ export function instrumentRules(inst: Instrument, config: RiskConfig): Instrumen
     minNotional: l.minNotional,
     allowShort: l.allowShort ?? config.account.allowShort ?? true,
     priceCollar: l.priceCollar,
-    sessions: l.sessions ?? config.account.sessions,
+    sessions: sessions && compileSessions(sessions),
   };
 }

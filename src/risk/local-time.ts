@@ -18,26 +18,41 @@ export function localClock(utcMs: number, zone: string): { readonly weekday: Wee
   return { weekday: WEEKDAYS[(((day + 3) % 7) + 7) % 7], minute: Math.floor((local - day * DAY_MS) / MINUTE_MS) };
 }
 
-function previousDay(d: Weekday): Weekday {
-  return WEEKDAYS[(WEEKDAYS.indexOf(d) + 6) % 7];
+/** Sessions with times in minutes and days as flags (index 0 = mon), so a check is arithmetic only. */
+export interface CompiledSessions {
+  readonly source: Sessions;
+  readonly zone: string;
+  readonly windows: ReadonlyArray<{ readonly days: readonly boolean[]; readonly start: number; readonly end: number }>;
+}
+
+export function compileSessions(sessions: Sessions): CompiledSessions {
+  return {
+    source: sessions,
+    zone: sessions.zone,
+    windows: sessions.windows.map((w) => ({ days: WEEKDAYS.map((d) => w.days.includes(d)), start: minutesOfDay(w.start), end: minutesOfDay(w.end) })),
+  };
 }
 
 /**
  * True when `utcMs` falls in one of the session windows. A window whose end is before its start runs past
  * midnight and belongs to the day it starts on (a Sunday 18:00–17:00 futures session is listed under sun).
  *
- * @example isInSession(Date.UTC(2024, 0, 2, 15), { zone: 'America/New_York', windows: [{ days: ['tue'], start: '09:30', end: '16:00' }] }) // true
+ * @example isInSession(Date.UTC(2024, 0, 2, 15), compileSessions({ zone: 'America/New_York', windows: [{ days: ['tue'], start: '09:30', end: '16:00' }] })) // true
  */
-export function isInSession(utcMs: number, sessions: Sessions): boolean {
-  const { weekday, minute } = localClock(utcMs, sessions.zone);
-  for (const w of sessions.windows) {
-    const start = minutesOfDay(w.start);
-    const end = minutesOfDay(w.end);
-    if (end > start) {
-      if (minute >= start && minute < end && w.days.includes(weekday)) return true;
+export function isInSession(utcMs: number, sessions: CompiledSessions): boolean {
+  const local = utcMs + zoneOffsetMs(utcMs, sessions.zone);
+  const dayIndex = Math.floor(local / DAY_MS);
+  const minute = Math.floor((local - dayIndex * DAY_MS) / MINUTE_MS);
+  const day = (((dayIndex + 3) % 7) + 7) % 7;
+  const prev = (day + 6) % 7;
+  const ws = sessions.windows;
+  for (let i = 0; i < ws.length; i++) {
+    const w = ws[i];
+    if (w.end > w.start) {
+      if (minute >= w.start && minute < w.end && w.days[day]) return true;
     } else {
-      if (minute >= start && w.days.includes(weekday)) return true;
-      if (minute < end && w.days.includes(previousDay(weekday))) return true;
+      if (minute >= w.start && w.days[day]) return true;
+      if (minute < w.end && w.days[prev]) return true;
     }
   }
   return false;

@@ -7,7 +7,6 @@ import { ExposureBook } from './exposure-book.ts';
 import { instrumentRules, type InstrumentRules } from './instrument-limits.ts';
 import { KillSwitch, type KillRequest, type KillSwitchEvent } from './kill-switch.ts';
 import { TradingStateMachine, type RiskEventListener, type TradingStateStore } from './trading-state.ts';
-import { refTicksOf } from './valuation.ts';
 import type { AccountView, FeeEstimate, OrderUnderReview, PreTradeCheck } from './checks/review.ts';
 import { orderShapeCheck } from './checks/order-shape.ts';
 import { instrumentRulesCheck } from './checks/instrument-rules.ts';
@@ -183,7 +182,7 @@ export class RiskEngine implements MarketEventHandler {
     for (const book of this.exposure.instrumentList) {
       if (book.lots === 0) continue;
       const id = book.instrument.id;
-      const holders = [...this.exposure.strategies.values()].filter((s) => (s.lots.get(id) ?? 0) !== 0);
+      const holders = [...this.exposure.strategies.values()].filter((s) => s.lines[book.index].lots !== 0);
       const strategyId = holders.length === 1 ? holders[0].strategyId : 'kill-switch';
       const side: OrderSide = book.lots > 0 ? 'sell' : 'buy';
       const max = this.rules.get(id)!.maxLots ?? Number.MAX_SAFE_INTEGER;
@@ -200,7 +199,7 @@ export class RiskEngine implements MarketEventHandler {
     const inst = book.instrument;
     const cashSized = order.type === 'market' && order.notional !== undefined;
     const priceTicks = order.type === 'limit' || order.type === 'stop_limit' ? order.limitPrice
-      : order.type === 'stop' ? order.stopPrice : refTicksOf(inst, book.refPrice) || NaN;
+      : order.type === 'stop' ? order.stopPrice : book.refTicks || NaN;
     const unit = Number.isSafeInteger(priceTicks) && priceTicks > 0 ? BigInt(priceTicks) * inst.notionalUnit : 0n;
     let lots: number = order.quantity;
     let notional: Money | undefined;
@@ -216,7 +215,7 @@ export class RiskEngine implements MarketEventHandler {
     return {
       order, book, strategy: this.exposure.strategy(order.strategyId), rules: this.rules.get(inst.id)!,
       strategyLimits: this.config.strategies[order.strategyId] ?? NO_SCOPE, now: this.clock.now(),
-      lots, priceTicks, notional, reducing, flatten,
+      lots, priceTicks, notional, reducing, flatten, accountChange: undefined,
     };
   }
 }

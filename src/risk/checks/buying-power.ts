@@ -1,9 +1,8 @@
 import { moneyFromNumber, notional as valueOf } from '../../model/index.ts';
 import type { RiskConfig } from '../config.ts';
 import type { ExposureBook } from '../exposure-book.ts';
-import { exposureChange, refTicksOf } from '../valuation.ts';
 import { fmtMoney, fmtQty } from './format.ts';
-import type { PreTradeCheck, ReviewEnvironment } from './review.ts';
+import { accountChangeOf, type PreTradeCheck, type ReviewEnvironment } from './review.ts';
 
 /**
  * Enough money for the order, fees included. Cash account: buys need free cash (cash minus what working
@@ -14,7 +13,8 @@ export function buyingPowerCheck(config: RiskConfig, exposure: ExposureBook, env
   const bp = config.account.buyingPower;
   return {
     name: 'buying-power',
-    check({ order, book, notional, lots, reducing, priceTicks }) {
+    check(r) {
+      const { order, book, notional, lots, reducing } = r;
       if (bp === undefined || reducing) return undefined;
       const inst = book.instrument;
       if (notional === undefined) return `No reference price to value the ${inst.id} order for the buying-power check`;
@@ -27,18 +27,13 @@ export function buyingPowerCheck(config: RiskConfig, exposure: ExposureBook, env
         let committed = 0n;
         for (const b of exposure.instrumentList) {
           committed += b.openBuyNotional;
-          if (b.openBuyLots > 0) committed += valueOf(b.instrument, refTicksOf(b.instrument, b.refPrice), b.openBuyLots);
+          if (b.openBuyLots > 0) committed += valueOf(b.instrument, b.refTicks, b.openBuyLots);
         }
         const free = env.account.cash() - committed;
         const need = notional + fee;
         return need > free ? `Order needs ${fmtMoney(inst, need)} (value ${fmtMoney(inst, notional)} + fee ${fmtMoney(inst, fee)}) but only ${fmtMoney(inst, free < 0n ? 0n : free)} cash is free` : undefined;
       }
-      const lines = exposure.instrumentList.map((b) => ({
-        instrument: b.instrument, lots: b.lots, openBuyLots: b.openBuyLots, openSellLots: b.openSellLots,
-        refTicks: refTicksOf(b.instrument, b.refPrice) || (b === book ? Math.round(priceTicks) : 0),
-      }));
-      const at = exposure.instrumentList.indexOf(book);
-      const c = exposureChange(lines, at, order.side === 'buy' ? lots : 0, order.side === 'sell' ? lots : 0);
+      const c = accountChangeOf(r, exposure);
       if (c.grossAfter <= c.grossBefore) return undefined;
       const power = moneyFromNumber(Math.max(0, env.account.equity()) * bp.leverage, 'down');
       const need = c.grossAfter + fee;

@@ -1,39 +1,21 @@
 import type { AssetClass, Money } from '../../model/index.ts';
 import type { ExposureLimits, RiskConfig } from '../config.ts';
-import type { ExposureBook, InstrumentBook, StrategyBook } from '../exposure-book.ts';
-import { exposureChange, refTicksOf, type ExposureLine } from '../valuation.ts';
+import type { ExposureBook } from '../exposure-book.ts';
+import type { ExposureChange } from '../valuation.ts';
 import { fmtMoney } from './format.ts';
-import type { OrderUnderReview, PreTradeCheck } from './review.ts';
+import { accountChangeOf, changeOf, type OrderUnderReview, type PreTradeCheck } from './review.ts';
 
-function accountLine(b: InstrumentBook): ExposureLine {
-  return { instrument: b.instrument, lots: b.lots, openBuyLots: b.openBuyLots, openSellLots: b.openSellLots, refTicks: refTicksOf(b.instrument, b.refPrice) };
-}
-
-function strategyLine(s: StrategyBook, b: InstrumentBook): ExposureLine {
-  const id = b.instrument.id;
-  return {
-    instrument: b.instrument, lots: s.lots.get(id) ?? 0, openBuyLots: s.openBuyLots.get(id) ?? 0, openSellLots: s.openSellLots.get(id) ?? 0,
-    refTicks: refTicksOf(b.instrument, b.refPrice),
-  };
-}
+const hasCaps = (l: ExposureLimits | undefined): l is ExposureLimits =>
+  l !== undefined && (l.maxGrossExposure !== undefined || l.maxNetExposure !== undefined);
 
 /** Deny when a cap is exceeded after the order and the order makes that measure worse. */
-function breach(limits: ExposureLimits | undefined, lines: ExposureLine[], r: OrderUnderReview, scope: string): string | undefined {
-  if (limits === undefined || (limits.maxGrossExposure === undefined && limits.maxNetExposure === undefined)) return undefined;
-  const at = lines.findIndex((l) => l.instrument === r.book.instrument);
-  if (at < 0) return undefined;
-  if (lines[at].refTicks === 0) {
-    if (!(r.priceTicks > 0)) return r.reducing ? undefined : `No reference price to value the ${r.order.instrumentId} order against ${scope}'s exposure limits`;
-    lines[at] = { ...lines[at], refTicks: Math.round(r.priceTicks) };
-  }
-  const buy = r.order.side === 'buy' ? r.lots : 0;
-  const c = exposureChange(lines, at, buy, r.order.side === 'sell' ? r.lots : 0);
-  const ccy = r.book.instrument;
-  const check = (cap: Money | undefined, before: Money, after: Money, what: string) =>
+function breach(limits: ExposureLimits, c: ExposureChange, r: OrderUnderReview, scope: string): string | undefined {
+  const inst = r.book.instrument;
+  const over = (cap: Money | undefined, before: Money, after: Money, what: string) =>
     cap !== undefined && after > cap && after > before
-      ? `${scope} ${what} exposure would reach ${fmtMoney(ccy, after)} (now ${fmtMoney(ccy, before)}), above the limit of ${fmtMoney(ccy, cap)}`
+      ? `${scope} ${what} exposure would reach ${fmtMoney(inst, after)} (now ${fmtMoney(inst, before)}), above the limit of ${fmtMoney(inst, cap)}`
       : undefined;
-  return check(limits.maxGrossExposure, c.grossBefore, c.grossAfter, 'gross') ?? check(limits.maxNetExposure, c.netBefore, c.netAfter, 'net');
+  return over(limits.maxGrossExposure, c.grossBefore, c.grossAfter, 'gross') ?? over(limits.maxNetExposure, c.netBefore, c.netAfter, 'net');
 }
 
 /**
@@ -42,17 +24,24 @@ function breach(limits: ExposureLimits | undefined, lines: ExposureLine[], r: Or
  */
 export function exposureLimitCheck(config: RiskConfig, exposure: ExposureBook): PreTradeCheck {
   const classes = Object.keys(config.assetClasses) as AssetClass[];
+  const account = hasCaps(config.account) ? config.account : undefined;
   return {
     name: 'exposure-limit',
     check(r) {
-      const all = exposure.instrumentList;
-      const reason = breach(config.account, all.map(accountLine), r, 'Account')
-        ?? breach(r.strategyLimits, all.map((b) => strategyLine(r.strategy, b)), r, `Strategy ${r.order.strategyId}`);
-      if (reason !== undefined || classes.length === 0) return reason;
-      const cls = r.book.instrument.assetClass;
-      const limits = config.assetClasses[cls];
-      if (limits === undefined) return undefined;
-      return breach(limits, all.filter((b) => b.instrument.assetClass === cls).map(accountLine), r, `Asset class ${cls}`);
+      const strategy = hasCaps(r.strategyLimits) ? r.strategyLimits : undefined;
+      const cls = classes.length > 0 ? config.assetClasses[r.book.instrument.assetClass] : undefined;
+      if (account === undefined && strategy === undefined && !hasCaps(cls)) return undefined;
+      if (r.book.refTicks === 0 && !(r.priceTicks > 0)) {
+        return r.reducing ? undefined : `No reference price to value the ${r.order.instrumentId} order against the exposure limits`;
+      }
+      let reason: string | undefined;
+      if (account !== undefined) reason = breach(account, accountChangeOf(r, exposure), r, 'Account');
+      if (reason === undefined && strategy !== undefined) reason = breach(strategy, changeOf(r, r.strategy.lines), r, `Strategy ${r.order.strategyId}`);
+      if (reason === undefined && hasCaps(cls)) {
+        const books = exposure.byAssetClass.get(r.book.instrument.assetClass) ?? [];
+        reason = breach(cls, changeOf(r, books), r, `Asset class ${r.book.instrument.assetClass}`);
+      }
+      return reason;
     },
   };
 }

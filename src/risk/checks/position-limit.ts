@@ -1,5 +1,4 @@
 import { notional } from '../../model/index.ts';
-import { refTicksOf } from '../valuation.ts';
 import { fmtMoney, fmtQty } from './format.ts';
 import type { PreTradeCheck } from './review.ts';
 
@@ -20,7 +19,7 @@ export const positionLimitCheck: PreTradeCheck = {
       return `${inst.id} position would reach ${fmtQty(inst, after)} (now ${fmtQty(inst, book.lots)}, working ${fmtQty(inst, before - book.lots)}), above the limit of ${fmtQty(inst, rules.maxPositionLots)}`;
     }
     if (rules.maxPositionNotional !== undefined) {
-      const ticks = refTicksOf(inst, book.refPrice) || priceTicks;
+      const ticks = book.refTicks || priceTicks;
       if (!(ticks > 0)) return `No reference price to value the ${inst.id} position against its limit of ${fmtMoney(inst, rules.maxPositionNotional)}`;
       const value = notional(inst, Math.round(ticks), Math.abs(after));
       if (value > rules.maxPositionNotional) return `${inst.id} position would be worth ${fmtMoney(inst, value)}, above the limit of ${fmtMoney(inst, rules.maxPositionNotional)}`;

@@ -2,6 +2,7 @@ import type { Money, OrderRequest } from '../../model/index.ts';
 import type { RiskConfig, ScopeLimits } from '../config.ts';
 import type { ExposureBook, InstrumentBook, StrategyBook } from '../exposure-book.ts';
 import type { InstrumentRules } from '../instrument-limits.ts';
+import { exposureChange, type ExposureChange, type ExposureLine } from '../valuation.ts';
 
 /**
  * One order under review, with everything a check reads already looked up, so each check is a few field
@@ -24,6 +25,8 @@ export interface OrderUnderReview {
   readonly reducing: boolean;
   /** True for the kill switch's flatten orders: only structural and instrument rules apply. */
   readonly flatten: boolean;
+  /** Account exposure before/after this order, computed once on first use (exposure and buying power share it). */
+  accountChange: ExposureChange | undefined;
 }
 
 /** Shared, read-only state the checks consult beyond the order itself. */
@@ -51,4 +54,19 @@ export interface PreTradeCheck {
   check(r: OrderUnderReview): string | undefined;
   /** Called for every order the whole gate approved (throttles and duplicate windows count only those). */
   approved?(r: OrderUnderReview): void;
+}
+
+/** Exposure change of `lines` if the order under review filled (buys and sells on its side only). */
+export function changeOf(r: OrderUnderReview, lines: readonly ExposureLine[]): ExposureChange {
+  // Off-grid quantities never get here (instrument rules run first); an unsized cash order counts as 0.
+  const lots = Number.isSafeInteger(r.lots) ? r.lots : 0;
+  const buy = r.order.side === 'buy' ? lots : 0;
+  const sell = r.order.side === 'sell' ? lots : 0;
+  return exposureChange(lines, r.book.instrument, buy, sell, Number.isSafeInteger(r.priceTicks) ? r.priceTicks : 0);
+}
+
+/** The account-wide change, cached on the review. */
+export function accountChangeOf(r: OrderUnderReview, exposure: ExposureBook): ExposureChange {
+  if (r.accountChange === undefined) r.accountChange = changeOf(r, exposure.instrumentList);
+  return r.accountChange;
 }

@@ -7,7 +7,7 @@ export const tradingSessionCheck: PreTradeCheck = {
   check({ rules, now, book }) {
     const s = rules.sessions;
     if (s === undefined || isInSession(now, s)) return undefined;
-    const hours = s.windows.map((w) => `${w.days.join(',')} ${w.start}-${w.end}`).join('; ');
+    const hours = s.source.windows.map((w) => `${w.days.join(',')} ${w.start}-${w.end}`).join('; ');
     return `${book.instrument.id} is outside its trading hours (${hours} ${s.zone})`;
   },
 };
