@@ -1,5 +1,5 @@
 import type { Instrument, MarketEvent, Money } from '../model/index.ts';
-import { Kernel, SimClock, type MarketEventHandler, type RunProgress } from '../kernel/index.ts';
+import { Kernel, SimClock, type Component, type MarketEventHandler, type RunProgress } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig, type TradingStateStore } from '../risk/index.ts';
 import { ExecutionEngine } from '../execution/index.ts';
 import { Portfolio } from '../portfolio/index.ts';
@@ -31,8 +31,11 @@ export interface BacktestSpec {
   readonly risk?: RiskConfig;
   /** Where the trading state persists across runs (a control directory's state file; later the journal). */
   readonly stateStore?: TradingStateStore;
-  /** Called once the engine is assembled, before the first event (e.g. to open a control channel). */
-  readonly onReady?: (run: { risk: RiskEngine; execution: ExecutionEngine }) => MarketEventHandler | undefined;
+  /**
+   * Called once the engine is assembled, before the first event; a returned handler (e.g. a control-channel
+   * poller) sees every market event first, and its start() runs before the strategy's.
+   */
+  readonly onReady?: (run: { risk: RiskEngine; execution: ExecutionEngine }) => (MarketEventHandler & Component) | undefined;
 }
 
 /** Everything a finished run leaves behind; `buildResult` turns it into the JSON result. */
@@ -89,14 +92,17 @@ export function runBacktest(spec: BacktestSpec): BacktestRun {
   // Order matters: the venue fills resting orders on the event first, then positions are marked, then the
   // risk layer takes the reference price and runs its breakers, then the strategy decides, then equity is
   // sampled.
+  const control = spec.onReady?.({ risk, execution });
+  if (control) {
+    kernel.addHandler(control);
+    kernel.addComponent(control);
+  }
   kernel.addHandler(venue);
   kernel.addHandler(portfolio);
   kernel.addHandler(risk);
   kernel.addHandler(host);
   kernel.addHandler(recorder);
   kernel.addComponent(host);
-  const control = spec.onReady?.({ risk, execution });
-  if (control) kernel.addHandler(control);
   const events = kernel.run([spec.events], spec.progress);
   return { spec, strategy, portfolio, execution, booker, recorder, risk, riskLog, events };
 }

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, basename, extname } from 'node:path';
 import {
   KeelError, assertNever, defineInstrument, parseMoney, tickForDecimals, type AssetClass, type MarketEvent,
@@ -7,6 +7,8 @@ import { loadStrategy, parseParamString, resolveParams } from '../../strategy/in
 import { latencyModel } from '../../venues/index.ts';
 import { assertTimeZone, loadMarketData, parseColumnMapping, type LoadedData } from '../../data/index.ts';
 import { buildResult, describeSizing, parseSizing, renderReport, runBacktest, type BacktestResult } from '../../backtest/index.ts';
+import { parseRiskConfig, type RiskConfig } from '../../risk/index.ts';
+import { ControlChannel, ControlPoller, FileTradingStateStore, controlHandlerFor } from '../../ops/index.ts';
 import { numberFlag, parseFlags, required } from '../args.ts';
 import { feeModelFromFlags, slippageFromFlag } from '../fees-and-slippage.ts';
 import { createProgress } from '../progress.ts';
@@ -35,6 +37,9 @@ export const BACKTEST_HELP = `keel backtest: run a strategy over historical data
   --participation R         max share of each bar's volume filled, 0 < R <= 1 (default 1)
   --limit-fill through|touch   when a resting limit fills on a bar (default through)
   --risk-free R             annual risk-free rate for Sharpe/Sortino, e.g. 0.02 (default 0)
+  --risk FILE               risk limits, breakers and kill switch (YAML; see docs/risk-config.md)
+  --control DIR             accept keel kill / rearm / status while running; keeps the trading state
+                            (a HALTED run stays HALTED on the next start with the same DIR)
   --out result.json         write the result
   --report report.html      write the HTML report
   --quiet                   print nothing but errors
@@ -48,6 +53,7 @@ const OPTIONS = {
   'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
   slippage: { type: 'string' }, 'latency-ms': { type: 'string' }, 'jitter-ms': { type: 'string' }, seed: { type: 'string' },
   participation: { type: 'string' }, 'limit-fill': { type: 'string' }, 'risk-free': { type: 'string' },
+  risk: { type: 'string' }, control: { type: 'string' },
   out: { type: 'string' }, report: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -76,6 +82,8 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   if (v.timezone !== undefined) checkTimeZone(v.timezone);
   if (v.lot !== undefined) numberFlag(v.lot, '--lot', { min: 0, exclusiveMin: true });
 
+  const riskConfig = v.risk !== undefined ? loadRiskFile(v.risk) : undefined;
+
   const data = loadMarketData(dataPath, {
     instrumentId: v.instrument, timeZone: v.timezone, dateFormat: v['date-format'] as 'YMD' | 'MDY' | 'DMY' | undefined,
     columns: v.columns ? parseColumnMapping(v.columns) : undefined,
@@ -89,18 +97,32 @@ export async function backtestCommand(argv: string[]): Promise<number> {
   const progress = quiet ? undefined : createProgress({ total: events.length, label: 'backtest' });
   const latency = latencyModel(latencyMs, jitterMs, seed);
   const strategyId = loaded.file ? basename(loaded.file, extname(loaded.file)) : loaded.name;
-  const run = runBacktest({
-    strategyId, strategyClass: loaded.cls, params, instrument, events, initialCash, sizing, fees, slippage,
-    latency, participationRate: participation, limitFill, progress,
-    log: quiet ? undefined : { info: (m) => process.stderr.write(`[${strategyId}] ${m}\n`), warn: (m) => process.stderr.write(`[${strategyId}] warning: ${m}\n`) },
-  });
+  let channel: ControlChannel | undefined;
+  const run = (() => {
+    try {
+      return runBacktest({
+        strategyId, strategyClass: loaded.cls, params, instrument, events, initialCash, sizing, fees, slippage,
+        latency, participationRate: participation, limitFill, progress, risk: riskConfig,
+        stateStore: v.control !== undefined ? new FileTradingStateStore(v.control) : undefined,
+        onReady: v.control === undefined ? undefined : ({ risk }) => {
+          channel = new ControlChannel(v.control!, controlHandlerFor(risk), { description: `backtest ${loaded.name} on ${data.instrumentId}` });
+          channel.open();
+          return new ControlPoller(channel);
+        },
+        log: quiet ? undefined : { info: (m) => process.stderr.write(`[${strategyId}] ${m}\n`), warn: (m) => process.stderr.write(`[${strategyId}] warning: ${m}\n`) },
+      });
+    } finally {
+      channel?.close();
+    }
+  })();
   const result = buildResult(run, {
     strategyName: loaded.name, params, dataSource: dataPath, dataLayout: data.layout, dataWarnings: data.report.warnings.length,
     riskFreeRate: riskFree,
+    riskConfig: v.risk,
     config: {
       cash: v.cash ?? '100000', sizing: describeSizing(sizing), fees: fees.description, slippage: slippage.description,
       latency: latency.description, participation, limitFill, riskFreeRate: riskFree,
-      tick: instrument.priceTick, lot: instrument.lotSize, timeZone: instrument.timeZone,
+      tick: instrument.priceTick, lot: instrument.lotSize, timeZone: instrument.timeZone, risk: v.risk ?? null,
     },
   });
   if (v.out) writeOutput(v.out, JSON.stringify(result, null, 2) + '\n', '--out');
@@ -137,6 +159,17 @@ function pricesOf(events: readonly MarketEvent[]): { time: number[]; open: numbe
     }
   }
   return out;
+}
+
+/** Read and validate the --risk file; every problem is one line naming the file, line and key. */
+function loadRiskFile(path: string): RiskConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new KeelError('BAD_RISK_CONFIG', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field: '--risk', value: path });
+  }
+  return parseRiskConfig(text, path);
 }
 
 /** Validate `--timezone` up front so the error names the flag. */
