@@ -29,6 +29,12 @@ export interface KillRequest {
  */
 export class KillSwitch {
   private target: KillTarget | undefined;
+  /**
+   * Set by a kill with flatten, until every position is flat and nothing is working (or an operator
+   * re-arms). An order in flight when the switch was pulled can still fill afterwards; the risk engine
+   * then calls `followUp` to close what that fill opened.
+   */
+  flattening = false;
   private readonly state: TradingStateMachine;
   private readonly clock: Clock;
   private readonly flattenByDefault: boolean;
@@ -49,11 +55,17 @@ export class KillSwitch {
     this.state.escalate('HALTED', { kind: 'kill-switch', who: req.by }, `kill switch: ${req.reason}`);
     const canceled = this.target.cancelAllOrders(`kill switch: ${req.reason}`);
     const flat = flatten ? this.target.flattenAllPositions('kill-switch') : { submitted: [], notFlattened: [] };
+    if (flatten) this.flattening = true;
     const event: KillSwitchEvent = {
       type: 'risk.kill-switch', ts: this.clock.now(), by: req.by, reason: req.reason,
       canceled, flattenOrders: flat.submitted, notFlattened: flat.notFlattened,
     };
     this.state.emit(event);
     return event;
+  }
+
+  /** Flatten again what late fills left open (the risk engine restricts the plan to quiet instruments). */
+  followUp(): void {
+    if (this.flattening && this.target) this.target.flattenAllPositions('kill-switch');
   }
 }

@@ -72,6 +72,10 @@ export class RiskEngine implements MarketEventHandler {
   private readonly checks: PreTradeCheck[];
   private readonly flattenChecks: PreTradeCheck[] = [orderShapeCheck, instrumentRulesCheck];
   private readonly timeDriven: boolean;
+  /** During a kill-switch follow-up: plan only instruments with nothing working (all cancels settled). */
+  private quietOnly = false;
+  /** Positions a follow-up could not flatten (e.g. below the venue minimum), by lots, so it does not retry every event. */
+  private readonly unflattenable = new Map<string, number>();
 
   constructor(o: RiskEngineOptions) {
     const config = o.config ?? NO_LIMITS;
@@ -147,11 +151,28 @@ export class RiskEngine implements MarketEventHandler {
     this.exposure.onMarketEvent(e);
     if (this.breakers.watchesEquity) this.breakers.onEquity(e.ts, this.account.equity());
     if (this.timeDriven) this.breakers.onTime(e.ts, this.exposure.instrumentList);
+    if (this.killSwitch.flattening) this.followUpFlatten();
   }
 
   /** A timer tick in live modes, where data may stop arriving altogether. */
   onTimer(now: number): void {
     if (this.timeDriven) this.breakers.onTime(now, this.exposure.instrumentList);
+    if (this.killSwitch.flattening) this.followUpFlatten();
+  }
+
+  /** After a kill with flatten: close positions that fills arriving after the switch opened. */
+  private followUpFlatten(): void {
+    const books = this.exposure.instrumentList;
+    if (books.every((b) => b.lots === 0 && b.openOrders === 0)) {
+      this.killSwitch.flattening = false;
+      return;
+    }
+    this.quietOnly = true;
+    try {
+      this.killSwitch.followUp();
+    } finally {
+      this.quietOnly = false;
+    }
   }
 
   /** A round trip closed with this PnL (net of fees). */
@@ -170,6 +191,8 @@ export class RiskEngine implements MarketEventHandler {
   /** Operator action: back to ACTIVE and every breaker re-armed. Returns true when the state changed. */
   rearm(who: string, reason: string): boolean {
     this.breakers.rearm();
+    this.killSwitch.flattening = false;
+    this.unflattenable.clear();
     return this.state.set('ACTIVE', who, reason);
   }
 
@@ -182,6 +205,8 @@ export class RiskEngine implements MarketEventHandler {
     for (const book of this.exposure.instrumentList) {
       if (book.lots === 0) continue;
       const id = book.instrument.id;
+      if (this.quietOnly && (book.openOrders > 0 || this.unflattenable.get(id) === book.lots)) continue;
+      if (this.quietOnly) this.unflattenable.set(id, book.lots);
       const holders = [...this.exposure.strategies.values()].filter((s) => s.lines[book.index].lots !== 0);
       const strategyId = holders.length === 1 ? holders[0].strategyId : 'kill-switch';
       const side: OrderSide = book.lots > 0 ? 'sell' : 'buy';

@@ -43,7 +43,10 @@ export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | '
   const events: OrderEvent[] = [];
   execution.addListener({ onOrderEvent: (e) => { events.push(e); } });
   const actions = new Map<number, Array<() => void>>();
+  const early = new Map<number, Array<() => void>>();
   let index = -1;
+  // Runs before the venue sees event i (like the control poller, which is the first handler).
+  kernel.addHandler({ onMarketEvent() { for (const a of early.get(index + 1) ?? []) a(); } });
   kernel.addHandler(venue);
   kernel.addHandler(risk);
   kernel.addHandler({ onMarketEvent() { index++; for (const a of actions.get(index) ?? []) a(); } });
@@ -55,6 +58,10 @@ export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | '
       const id = `o${++seq}`;
       execution.submit(buildOrder(inst, spec, id, 's', clock.now()));
       return id;
+    },
+    /** Run `fn` when event i arrives, before the venue matches it. */
+    before(i: number, fn: () => void) {
+      early.set(i, [...(early.get(i) ?? []), fn]);
     },
     after(i: number, fn: () => void) {
       actions.set(i, [...(actions.get(i) ?? []), fn]);

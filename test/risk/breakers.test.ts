@@ -188,7 +188,9 @@ for (const c of CASES) {
         assert.deepEqual(changed.by, { kind: 'kill-switch', who: `breaker ${c.name}` });
         assert.equal(changed.reason, `kill switch: ${c.name}: ${tripped.reason}`);
         // A breaker's kill cancels every working order and flattens, whatever the operator default is.
-        assert.deepEqual(r.kill.calls, [`cancel all (kill switch: ${c.name}: ${tripped.reason})`, 'flatten (kill-switch)']);
+        // (The fake target never closes the position, so later ticks may follow up with more flatten calls.)
+        assert.deepEqual(r.kill.calls.slice(0, 2), [`cancel all (kill switch: ${c.name}: ${tripped.reason})`, 'flatten (kill-switch)']);
+        assert.ok(r.kill.calls.slice(2).every((call) => call === 'flatten (kill-switch)'));
         assert.equal(rest.length, 1);
         assert.equal(rest[0].type, 'risk.kill-switch');
         if (rest[0].type === 'risk.kill-switch') assert.equal(rest[0].by, `breaker ${c.name}`);

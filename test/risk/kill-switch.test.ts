@@ -98,3 +98,21 @@ test('a strategy can pull the kill switch; the result lists it and the denials a
   assert.equal(result.openPositions.length, 0, 'flattened');
   assert.equal(result.risk.stateChanges[0].by, 'kill switch (strategy panicker)');
 });
+
+test('kill switch follow-up: an order that fills after the switch (cancel lost the race) is flattened too', () => {
+  const h = simHarness();
+  h.after(0, () => { h.submit({ side: 'buy', quantity: 100 }); });
+  // Bar 2: a market buy goes out; it reaches the venue before bar 3 and fills at bar 3's open.
+  h.after(2, () => { h.submit({ side: 'buy', quantity: 10 }); });
+  // The kill is pulled by something that runs before the venue on bar 3 (like the control poller): the
+  // cancel is queued behind the fill, so the 10 shares are bought anyway.
+  let flattenLots = 0;
+  h.before(3, () => { flattenLots = h.risk.activateKillSwitch({ by: 'ops', reason: 'race', flatten: true }).flattenOrders.length; });
+  h.run(bars(8));
+  assert.equal(flattenLots, 1);
+  assert.equal(h.fills().filter((f) => f.side === 'buy').reduce((n, f) => n + f.quantity, 0), 110, 'the in-flight buy filled after the kill');
+  const sells = h.venueCalls.filter((c) => c.kind === 'submit' && c.order.tag === 'kill-switch');
+  assert.equal(h.risk.exposure.instruments.get('TEST')!.lots, 0, 'flat in the end');
+  assert.deepEqual(sells.map((c) => c.kind === 'submit' && c.order.quantity), [100, 10], 'the first flatten closed 100, the follow-up the late 10');
+  assert.equal(h.risk.killSwitch.flattening, false, 'follow-up finished once flat and quiet');
+});

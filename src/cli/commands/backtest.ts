@@ -105,7 +105,7 @@ export async function backtestCommand(argv: string[]): Promise<number> {
         latency, participationRate: participation, limitFill, progress, risk: riskConfig,
         stateStore: v.control !== undefined ? new FileTradingStateStore(v.control) : undefined,
         onReady: v.control === undefined ? undefined : ({ risk }) => {
-          channel = new ControlChannel(v.control!, controlHandlerFor(risk), { description: `backtest ${loaded.name} on ${data.instrumentId}` });
+          channel = new ControlChannel(v.control!, controlHandlerFor(risk), { description: `backtest ${strategyId} on ${data.instrumentId}` });
           channel.open();
           return new ControlPoller(channel);
         },
