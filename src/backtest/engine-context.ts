@@ -1,11 +1,11 @@
 import {
-  KeelError, moneyFromNumber, moneyToNumber, lotsToQuantity,
-  type Instrument, type Lots, type PriceTicks, type OrderRequest, type OrderSide, type OrderType, type TimeInForce,
+  KeelError, moneyFromNumber, moneyToNumber, lotsToQuantity, ticksToPrice, limitPriceOf, stopPriceOf,
+  type Instrument, type Lots, type PriceTicks, type OrderChanges, type OrderRequest, type OrderSide, type OrderType, type TimeInForce,
 } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { ExecutionEngine, ManagedOrder } from '../execution/index.ts';
 import { averagePrice, unrealizedPnl, type Portfolio } from '../portfolio/index.ts';
-import type { TradingStateView, EntrySize, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext } from '../strategy/index.ts';
+import type { TradingStateView, EntrySize, ModifySpec, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext } from '../strategy/index.ts';
 import type { Sizing } from './sizing.ts';
 
 /**
@@ -47,6 +47,12 @@ export class EngineContext implements TradingContext {
 
   cancel(clientOrderId: string): void {
     this.execution.cancel(clientOrderId);
+  }
+
+  modify(clientOrderId: string, changes: ModifySpec): void {
+    const order = this.execution.orders.get(clientOrderId);
+    if (!order) throw new KeelError('UNKNOWN_ORDER', 'is not an order of this run', { field: 'clientOrderId', value: clientOrderId });
+    this.execution.modify(clientOrderId, buildChanges(this.instrument(order.request.instrumentId), changes));
   }
 
   openOrders(strategyId: string, instrumentId?: string): readonly OrderView[] {
@@ -146,13 +152,30 @@ export function buildOrder(inst: Instrument, spec: OrderSpec, clientOrderId: str
   }
 }
 
+/**
+ * A strategy's modification on the instrument's grid, like `buildOrder`: an off-grid price or quantity stays
+ * a raw fraction that the risk gate denies with a reason (the order keeps working), never a thrown error.
+ */
+export function buildChanges(inst: Instrument, spec: ModifySpec): OrderChanges {
+  return {
+    quantity: spec.quantity === undefined ? undefined : onGridOrRaw(spec.quantity, inst.lotSizeNumber) as Lots,
+    limitPrice: spec.limitPrice === undefined ? undefined : onGridOrRaw(spec.limitPrice, inst.tickSize) as PriceTicks,
+    stopPrice: spec.stopPrice === undefined ? undefined : onGridOrRaw(spec.stopPrice, inst.tickSize) as PriceTicks,
+  };
+}
+
 export function orderView(inst: Instrument, o: ManagedOrder): OrderView {
   const r = o.request;
   const filled = lotsToQuantity(inst, o.filledLots);
+  const limit = limitPriceOf(r);
+  const stop = stopPriceOf(r);
   return {
     clientOrderId: r.clientOrderId, instrumentId: r.instrumentId, side: r.side, type: r.type, status: o.status,
-    quantity: lotsToQuantity(inst, r.quantity), filledQuantity: filled,
+    quantity: lotsToQuantity(inst, r.quantity),
+    limitPrice: limit === undefined ? undefined : ticksToPrice(inst, limit),
+    stopPrice: stop === undefined ? undefined : ticksToPrice(inst, stop),
+    filledQuantity: filled,
     averageFillPrice: filled > 0 ? moneyToNumber(o.filledNotional) / (filled * inst.multiplierNumber) : NaN,
-    tag: r.tag, reason: o.reason,
+    tag: r.tag, reason: o.reason, modifyReason: o.modifyReason,
   };
 }

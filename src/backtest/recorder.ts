@@ -60,7 +60,8 @@ export class FillBooker implements ExecutionListener {
         if (order.status === 'FILLED') this.counts.filled++;
         break;
       }
-      case 'order.accepted': case 'order.unknown': break;
+      // Modifications change terms, not positions; the strategy hears of them below like of any update.
+      case 'order.accepted': case 'order.unknown': case 'order.pending-update': case 'order.updated': case 'order.update-rejected': case 'order.update-denied': break;
     }
     if (order.request.strategyId !== this.strategy.id) return;
     this.strategy.onOrderUpdate(orderView(inst, order));

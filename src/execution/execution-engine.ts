@@ -1,4 +1,4 @@
-import { notional, type Instrument, type OrderEvent, type OrderRequest, type VenueReport } from '../model/index.ts';
+import { KeelError, notional, withChanges, type Instrument, type OrderChanges, type OrderEvent, type OrderRequest, type VenueReport } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { GatePurpose, KillTarget, RiskEngine } from '../risk/index.ts';
 import { OrderManager, type ManagedOrder } from './order-manager.ts';
@@ -47,14 +47,49 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     return this.send(request, 'strategy');
   }
 
-  /** Ask the venue to cancel; the outcome arrives as a report. Unknown or finished orders are ignored. */
+  /**
+   * Ask the venue to cancel; the outcome arrives as a report. Unknown or finished orders are ignored. A cancel
+   * that goes out counts toward the modification throttle but is never refused (see RiskEngine.onCancelRequest).
+   */
   cancel(clientOrderId: string): void {
     const order = this.orders.get(clientOrderId);
     if (!order || order.status === 'INITIALIZED' || order.status === 'DENIED') return;
-    this.venueOf.get(clientOrderId)?.cancel(clientOrderId);
+    const venue = this.venueOf.get(clientOrderId);
+    if (venue === undefined) return;
+    this.risk.onCancelRequest(order.request);
+    venue.cancel(clientOrderId);
   }
 
-  /** Kill switch: hand a cancel for every working order to its venue. */
+  /**
+   * Change a working order's quantity and/or prices (cancel/replace); type, side and instrument stay. The new
+   * terms pass the risk gate like an order. Approved: the order goes PENDING_UPDATE and the venue answers with
+   * `order.updated` (new terms in force) or `order.update-rejected` (old terms stand). Refused before anything
+   * is sent (the order is not working, the changes do not fit its type, the gate said no): an
+   * `order.update-denied` that leaves the order as it was. Throws only for an id the OMS never saw.
+   *
+   * @example execution.modify('sma-cross-7', { limitPrice: 10_050 as PriceTicks, quantity: 20 as Lots })
+   */
+  modify(clientOrderId: string, changes: OrderChanges): ManagedOrder {
+    const order = this.orders.get(clientOrderId);
+    if (!order) throw new KeelError('UNKNOWN_ORDER', 'is not an order of this run', { field: 'clientOrderId', value: clientOrderId });
+    const notWorking = whyNotModifiable(order);
+    if (notWorking !== undefined) return this.denyUpdate(order, 'order-state', notWorking);
+    const replacement = withChanges(order.request, changes);
+    if (!replacement.ok) return this.denyUpdate(order, 'order-shape', replacement.reason);
+    const decision = this.risk.evaluateModification(order.request, replacement.order);
+    if (!decision.approved) return this.denyUpdate(order, decision.check, decision.reason);
+    const venue = this.venueOf.get(clientOrderId);
+    if (!venue) throw new Error(`no venue holds working order ${clientOrderId}`);
+    this.emit({ type: 'order.pending-update', ts: this.clock.now(), clientOrderId, order: decision.order }, order);
+    venue.replace(decision.order);
+    return order;
+  }
+
+  /**
+   * Kill switch: hand a cancel for every working order to its venue, PENDING_UPDATE ones included (whichever
+   * of the replace and the cancel the venue sees last, the order ends canceled). These cancels are the risk
+   * layer's own, not the strategy's messages, so they do not count toward the modification throttle.
+   */
   cancelAllOrders(_reason: string): string[] {
     const ids: string[] = [];
     for (const o of this.orders.openOrders()) {
@@ -102,6 +137,11 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     return order;
   }
 
+  private denyUpdate(order: ManagedOrder, check: string, reason: string): ManagedOrder {
+    this.emit({ type: 'order.update-denied', ts: this.clock.now(), clientOrderId: order.request.clientOrderId, check, reason }, order);
+    return order;
+  }
+
   private emit(event: OrderEvent, order: ManagedOrder): void {
     let fillNotional;
     if (event.type === 'order.filled') {
@@ -115,5 +155,18 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
       this.venueOf.delete(order.request.clientOrderId);
     }
     for (let i = 0; i < this.listeners.length; i++) this.listeners[i].onOrderEvent(event, order);
+  }
+}
+
+/** Why the OMS will not send a replace for this order, or undefined when it is working at the venue. */
+function whyNotModifiable(o: ManagedOrder): string | undefined {
+  const id = o.request.clientOrderId;
+  switch (o.status) {
+    case 'ACCEPTED': case 'PARTIALLY_FILLED': return undefined;
+    case 'SUBMITTED': return `Order ${id} is not yet accepted by the venue; it can be modified once it is working`;
+    case 'PENDING_UPDATE': return `Order ${id} already has a modification in flight; wait for the venue's answer`;
+    case 'PENDING_CANCEL': return `Order ${id} is being canceled`;
+    case 'UNKNOWN': return `Order ${id} has an unknown outcome; it cannot be modified until it is reconciled`;
+    default: return `Order ${id} is ${o.status}; there is nothing left to modify`;
   }
 }

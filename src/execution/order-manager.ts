@@ -3,7 +3,8 @@ import { nextStatus } from './order-state.ts';
 
 /** The OMS's record of one order. Mutated only by `OrderManager.apply`. */
 export interface ManagedOrder {
-  readonly request: OrderRequest;
+  /** The order's current terms: what the strategy sent, or the last replacement the venue applied. */
+  request: OrderRequest;
   status: OrderStatus;
   /** Lots filled so far. */
   filledLots: number;
@@ -12,6 +13,10 @@ export interface ManagedOrder {
   venueOrderId: string | undefined;
   /** Why the order was denied, rejected or canceled. */
   reason: string | undefined;
+  /** The replacement in flight while PENDING_UPDATE (the venue has not answered yet). */
+  pendingUpdate: OrderRequest | undefined;
+  /** Why the last modification was refused, by the risk gate or by the venue; cleared by the next one sent. */
+  modifyReason: string | undefined;
 }
 
 /**
@@ -24,7 +29,9 @@ export class OrderManager {
 
   create(request: OrderRequest): ManagedOrder {
     if (this.orders.has(request.clientOrderId)) throw new Error(`duplicate client order id ${request.clientOrderId}`);
-    const order: ManagedOrder = { request, status: 'INITIALIZED', filledLots: 0, filledNotional: 0n, venueOrderId: undefined, reason: undefined };
+    const order: ManagedOrder = {
+      request, status: 'INITIALIZED', filledLots: 0, filledNotional: 0n, venueOrderId: undefined, reason: undefined, pendingUpdate: undefined, modifyReason: undefined,
+    };
     this.orders.set(request.clientOrderId, order);
     return order;
   }
@@ -38,7 +45,7 @@ export class OrderManager {
     const id = event.type === 'order.submitted' ? event.order.clientOrderId : event.clientOrderId;
     const order = this.orders.get(id);
     if (!order) throw new Error(`${event.type} for unknown order ${id}`);
-    order.status = nextStatus(order.status, event);
+    order.status = nextStatus(order.status, event, order.filledLots);
     switch (event.type) {
       case 'order.accepted': order.venueOrderId = event.venueOrderId; break;
       case 'order.filled':
@@ -46,6 +53,20 @@ export class OrderManager {
         if (filledNotional !== undefined) order.filledNotional += filledNotional;
         break;
       case 'order.denied': case 'order.rejected': case 'order.canceled': case 'order.unknown': order.reason = event.reason; break;
+      case 'order.pending-update':
+        order.pendingUpdate = event.order;
+        order.modifyReason = undefined;
+        break;
+      case 'order.updated':
+        assertSameOrder(order.request, event.order);
+        order.request = event.order;
+        order.pendingUpdate = undefined;
+        break;
+      case 'order.update-rejected':
+        order.pendingUpdate = undefined;
+        order.modifyReason = event.reason;
+        break;
+      case 'order.update-denied': order.modifyReason = event.reason; break;
       default: break;
     }
     if (TERMINAL_STATUSES.has(order.status)) this.open.delete(id);
@@ -68,5 +89,13 @@ export class OrderManager {
 
   all(): IterableIterator<ManagedOrder> {
     return this.orders.values();
+  }
+}
+
+/** A replace changes quantity and prices only; a venue reporting anything else would corrupt the books. */
+function assertSameOrder(current: OrderRequest, next: OrderRequest): void {
+  if (next.clientOrderId !== current.clientOrderId || next.type !== current.type || next.side !== current.side
+    || next.instrumentId !== current.instrumentId || next.strategyId !== current.strategyId) {
+    throw new Error(`order.updated for ${current.clientOrderId} changes more than its quantity and prices`);
   }
 }

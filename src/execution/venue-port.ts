@@ -9,9 +9,15 @@ export interface VenueGateway {
   readonly name: string;
   submit(order: ApprovedOrder): void;
   cancel(clientOrderId: string): void;
+  /**
+   * Cancel/replace a working order with new terms (same client order id, type, side, instrument). The
+   * replacement passed the gate like any order, hence an ApprovedOrder. The venue answers with
+   * `order.updated` or `order.update-rejected`.
+   */
+  replace(order: ApprovedOrder): void;
 }
 
-/** Where a venue delivers its reports (accepted, rejected, filled, canceled, expired). */
+/** Where a venue delivers its reports (accepted, rejected, filled, canceled, expired, updated, update-rejected). */
 export interface VenueReportSink {
   onVenueReport(report: VenueReport): void;
 }

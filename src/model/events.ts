@@ -32,10 +32,23 @@ export type OrderEvent =
   | { readonly type: 'order.canceled'; readonly ts: number; readonly clientOrderId: string; readonly reason: string }
   | { readonly type: 'order.expired'; readonly ts: number; readonly clientOrderId: string }
   /** The outcome of a request was lost (timeout, disconnect); the order blocks new risk until reconciled. */
-  | { readonly type: 'order.unknown'; readonly ts: number; readonly clientOrderId: string; readonly reason: string };
+  | { readonly type: 'order.unknown'; readonly ts: number; readonly clientOrderId: string; readonly reason: string }
+  /**
+   * The OMS sent a cancel/replace with the gate-approved new terms (`order`, same client order id). Until the
+   * venue answers the order is PENDING_UPDATE and may still fill at its old terms.
+   */
+  | { readonly type: 'order.pending-update'; readonly ts: number; readonly clientOrderId: string; readonly order: OrderRequest }
+  /** The risk gate refused a modification; the order keeps working at its terms and its status does not change. */
+  | { readonly type: 'order.update-denied'; readonly ts: number; readonly clientOrderId: string; readonly check: string; readonly reason: string }
+  /** The venue applied the replacement: the order now works at `order`'s terms; what already filled stays filled. */
+  | { readonly type: 'order.updated'; readonly ts: number; readonly clientOrderId: string; readonly order: OrderRequest }
+  /** The venue refused the replacement (it came too late, or below the filled quantity); the old terms stand. */
+  | { readonly type: 'order.update-rejected'; readonly ts: number; readonly clientOrderId: string; readonly reason: string };
 
 /** What a venue reports back (the subset of OrderEvent a venue can originate). */
-export type VenueReport = Extract<OrderEvent, { type: 'order.accepted' | 'order.rejected' | 'order.filled' | 'order.canceled' | 'order.expired' | 'order.unknown' }>;
+export type VenueReport = Extract<OrderEvent, {
+  type: 'order.accepted' | 'order.rejected' | 'order.filled' | 'order.canceled' | 'order.expired' | 'order.unknown' | 'order.updated' | 'order.update-rejected';
+}>;
 
 /** ACTIVE: all orders; REDUCING: only orders that reduce exposure; HALTED: nothing but cancels. */
 export type TradingState = 'ACTIVE' | 'REDUCING' | 'HALTED';

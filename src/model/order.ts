@@ -60,3 +60,66 @@ export type OrderRequest = MarketOrder | LimitOrder | StopOrder | StopLimitOrder
 export function sideSign(side: OrderSide): 1 | -1 {
   return side === 'buy' ? 1 : -1;
 }
+
+/** A limit or stop-limit order's limit price; undefined for types without one. */
+export function limitPriceOf(o: OrderRequest): PriceTicks | undefined {
+  return o.type === 'limit' || o.type === 'stop_limit' ? o.limitPrice : undefined;
+}
+
+/** A stop or stop-limit order's trigger price; undefined for types without one. */
+export function stopPriceOf(o: OrderRequest): PriceTicks | undefined {
+  return o.type === 'stop' || o.type === 'stop_limit' ? o.stopPrice : undefined;
+}
+
+/**
+ * New terms for a working order (cancel/replace): each value given replaces the current one, the rest stay.
+ * Type, side, instrument, time in force and the client order id never change: that would be another order
+ * (cancel this one and submit it).
+ */
+export interface OrderChanges {
+  /** The order's new total quantity, fills so far included (venues count a replace this way). */
+  readonly quantity?: Lots;
+  readonly limitPrice?: PriceTicks;
+  readonly stopPrice?: PriceTicks;
+}
+
+export type Replacement =
+  | { readonly ok: true; readonly order: OrderRequest }
+  | { readonly ok: false; readonly reason: string };
+
+const TYPE_NAMES: Readonly<Record<OrderType, string>> = { market: 'market', limit: 'limit', stop: 'stop', stop_limit: 'stop-limit' };
+
+/**
+ * The order with `changes` applied, or why they cannot apply to it: a price its type does not have, a
+ * cash-sized order, or nothing that actually changes (a replace that changes nothing still costs a
+ * message and, at most venues, the queue position). Values are not judged here: the risk gate checks the
+ * replacement like any order.
+ *
+ * @example withChanges(limitBuy, { limitPrice: 10_050 as PriceTicks }) // { ok: true, order: { ...limitBuy, limitPrice: 10050 } }
+ */
+export function withChanges(order: OrderRequest, changes: OrderChanges): Replacement {
+  const { quantity, limitPrice, stopPrice } = changes;
+  const name = TYPE_NAMES[order.type];
+  if (order.type === 'market' && order.notional !== undefined) {
+    return { ok: false, reason: 'A cash-sized (notional) order cannot be modified; cancel it and submit a new one' };
+  }
+  if (limitPrice !== undefined && limitPriceOf(order) === undefined) {
+    return { ok: false, reason: `A ${name} order has no limit price; cancel it and submit a ${order.type === 'stop' ? 'stop-limit' : 'limit'} order instead` };
+  }
+  if (stopPrice !== undefined && stopPriceOf(order) === undefined) {
+    return { ok: false, reason: `A ${name} order has no stop price; cancel it and submit a ${order.type === 'limit' ? 'stop-limit' : 'stop'} order instead` };
+  }
+  let next: OrderRequest;
+  switch (order.type) {
+    case 'market': next = { ...order, quantity: quantity ?? order.quantity }; break;
+    case 'limit': next = { ...order, quantity: quantity ?? order.quantity, limitPrice: limitPrice ?? order.limitPrice }; break;
+    case 'stop': next = { ...order, quantity: quantity ?? order.quantity, stopPrice: stopPrice ?? order.stopPrice }; break;
+    case 'stop_limit':
+      next = { ...order, quantity: quantity ?? order.quantity, stopPrice: stopPrice ?? order.stopPrice, limitPrice: limitPrice ?? order.limitPrice };
+      break;
+  }
+  if (next.quantity === order.quantity && limitPriceOf(next) === limitPriceOf(order) && stopPriceOf(next) === stopPriceOf(order)) {
+    return { ok: false, reason: `The modification changes nothing: the ${name} order already has these terms` };
+  }
+  return { ok: true, order: next };
+}

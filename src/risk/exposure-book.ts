@@ -47,9 +47,25 @@ export interface StrategyBook {
 
 /** One working order as the gate tracks it. */
 interface WorkingOrder {
-  readonly request: OrderRequest;
+  /** Its terms in force: as sent, or as last replaced at the venue. */
+  request: OrderRequest;
+  /** Lots still to fill at those terms. */
   leavesLots: number;
+  /**
+   * Extra lots booked while a replace that enlarges the order is in flight: the venue may apply it at any
+   * moment, so the books count the larger of the old and new terms until it answers.
+   */
+  reservedLots: number;
+  /** A replace was sent and the venue has not answered yet. */
+  pending: boolean;
   unknown: boolean;
+}
+
+/** A working order as the gate reads it (to check a replacement against the order it replaces). */
+export interface WorkingOrderView {
+  readonly request: OrderRequest;
+  readonly leavesLots: number;
+  readonly pending: boolean;
 }
 
 /**
@@ -136,6 +152,56 @@ export class ExposureBook {
       case 'order.canceled': case 'order.rejected': case 'order.expired':
         this.close(w);
         return;
+      case 'order.pending-update': {
+        w.pending = true;
+        const more = event.order.quantity - w.request.quantity;
+        if (more > 0) {
+          w.reservedLots = more;
+          this.side(this.instruments.get(w.request.instrumentId)!, this.strategy(w.request.strategyId), w.request.side, more);
+        }
+        return;
+      }
+      case 'order.updated': {
+        this.settleUnknown(w);
+        this.release(w);
+        // The new quantity counts what already filled; only the rest works. A venue that applied a replace
+        // at or below the filled quantity should have closed the order; count nothing rather than negative lots.
+        const filled = w.request.quantity - w.leavesLots;
+        const leaves = Math.max(0, event.order.quantity - filled);
+        this.side(this.instruments.get(w.request.instrumentId)!, this.strategy(w.request.strategyId), w.request.side, leaves - w.leavesLots);
+        w.leavesLots = leaves;
+        w.request = event.order;
+        return;
+      }
+      case 'order.update-rejected':
+        this.release(w);
+        return;
+      case 'order.update-denied':
+        return;
+    }
+  }
+
+  /** The gate's view of one working order; undefined when it is not working (finished, or never sent). */
+  workingOrder(clientOrderId: string): WorkingOrderView | undefined {
+    return this.working.get(clientOrderId);
+  }
+
+  /**
+   * Run `fn` with one working order's lots taken out of the working totals, then put them back: a replacement
+   * is checked as if it were the order, so the order it replaces must not be counted next to it.
+   */
+  withoutWorkingOrder<T>(clientOrderId: string, fn: () => T): T {
+    const w = this.working.get(clientOrderId);
+    if (w === undefined) return fn();
+    const r = w.request;
+    const book = this.instruments.get(r.instrumentId)!;
+    const s = this.strategy(r.strategyId);
+    const lots = w.leavesLots + w.reservedLots;
+    this.side(book, s, r.side, -lots);
+    try {
+      return fn();
+    } finally {
+      this.side(book, s, r.side, lots);
     }
   }
 
@@ -146,7 +212,7 @@ export class ExposureBook {
   }
 
   private open(r: OrderRequest): void {
-    const w: WorkingOrder = { request: r, leavesLots: r.quantity, unknown: false };
+    const w: WorkingOrder = { request: r, leavesLots: r.quantity, reservedLots: 0, pending: false, unknown: false };
     this.working.set(r.clientOrderId, w);
     const book = this.instruments.get(r.instrumentId)!;
     const s = this.strategy(r.strategyId);
@@ -164,9 +230,19 @@ export class ExposureBook {
     this.side(this.instruments.get(r.instrumentId)!, this.strategy(r.strategyId), r.side, -lots);
   }
 
+  /** The venue answered a replace (or the order finished): drop the lots booked for the enlargement. */
+  private release(w: WorkingOrder): void {
+    w.pending = false;
+    if (w.reservedLots === 0) return;
+    const r = w.request;
+    this.side(this.instruments.get(r.instrumentId)!, this.strategy(r.strategyId), r.side, -w.reservedLots);
+    w.reservedLots = 0;
+  }
+
   private close(w: WorkingOrder): void {
     const r = w.request;
     this.settleUnknown(w);
+    this.release(w);
     this.shrink(w, w.leavesLots);
     const book = this.instruments.get(r.instrumentId)!;
     if (r.type === 'market' && r.notional !== undefined) book.openBuyNotional -= r.notional;

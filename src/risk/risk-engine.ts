@@ -7,7 +7,7 @@ import { ExposureBook } from './exposure-book.ts';
 import { instrumentRules, type InstrumentRules } from './instrument-limits.ts';
 import { KillSwitch, type KillRequest, type KillSwitchEvent } from './kill-switch.ts';
 import { TradingStateMachine, type RiskEventListener, type TradingStateStore } from './trading-state.ts';
-import type { AccountView, FeeEstimate, OrderUnderReview, PreTradeCheck } from './checks/review.ts';
+import { valuationTicks, type AccountView, type FeeEstimate, type OrderUnderReview, type PreTradeCheck, type ReplacedOrder } from './checks/review.ts';
 import { orderShapeCheck } from './checks/order-shape.ts';
 import { instrumentRulesCheck } from './checks/instrument-rules.ts';
 import { tradingStateCheck } from './checks/trading-state.ts';
@@ -24,6 +24,8 @@ import { exposureLimitCheck } from './checks/exposure-limit.ts';
 import { shortSaleCheck } from './checks/short-sale.ts';
 import { buyingPowerCheck } from './checks/buying-power.ts';
 import { messageThrottleCheck } from './checks/message-throttle.ts';
+import { fmtQty } from './checks/format.ts';
+import { modificationThrottleCheck, type ModificationThrottle } from './checks/modification-throttle.ts';
 
 export type RiskDecision =
   | { readonly approved: true; readonly order: ApprovedOrder }
@@ -70,6 +72,8 @@ export class RiskEngine implements MarketEventHandler {
   private readonly account: AccountView;
   private readonly rules = new Map<string, InstrumentRules>();
   private readonly checks: PreTradeCheck[];
+  private readonly modificationChecks: PreTradeCheck[];
+  private readonly modificationThrottle: ModificationThrottle;
   private readonly flattenChecks: PreTradeCheck[] = [orderShapeCheck, instrumentRulesCheck];
   private readonly timeDriven: boolean;
   /** During a kill-switch follow-up: plan only instruments with nothing working (all cancels settled). */
@@ -91,12 +95,28 @@ export class RiskEngine implements MarketEventHandler {
     this.breakers = new BreakerBoard({ config: config.breakers, state: this.state, clock: o.clock, kill: (req) => this.killSwitch.activate(req) });
     this.timeDriven = config.breakers.staleData !== undefined || config.breakers.venueDisconnect !== undefined;
     const env = { account: this.account, estimateFee: o.estimateFee ?? noFee };
+    const tradingState = tradingStateCheck(this.state);
+    const restricted = restrictedListCheck(config);
+    const collar = priceCollarCheck(config);
+    const size = orderSizeCheck(config);
+    const exposureLimit = exposureLimitCheck(config, this.exposure);
+    const buyingPower = buyingPowerCheck(config, this.exposure, env);
+    this.modificationThrottle = modificationThrottleCheck(config);
     // Cheap, fundamental checks first; the throttle last so that only orders that pass everything count.
     this.checks = [
-      orderShapeCheck, instrumentRulesCheck, tradingStateCheck(this.state), reduceOnlyCheck, unknownOutcomeCheck,
-      restrictedListCheck(config), tradingSessionCheck, priceCollarCheck(config), orderSizeCheck(config), duplicateOrderCheck(config),
-      openOrdersCheck(config, this.exposure), positionLimitCheck, exposureLimitCheck(config, this.exposure), shortSaleCheck,
-      buyingPowerCheck(config, this.exposure, env), messageThrottleCheck(config),
+      orderShapeCheck, instrumentRulesCheck, tradingState, reduceOnlyCheck, unknownOutcomeCheck,
+      restricted, tradingSessionCheck, collar, size, duplicateOrderCheck(config),
+      openOrdersCheck(config, this.exposure), positionLimitCheck, exposureLimit, shortSaleCheck,
+      buyingPower, messageThrottleCheck(config),
+    ];
+    // A replacement is checked as if it were the order, except: it is not a new submission (the order
+    // throttle and the duplicate window are for new orders) and it adds no working order (open-orders).
+    // Its own throttle counts cancel/replace requests instead.
+    this.modificationChecks = [
+      orderShapeCheck, instrumentRulesCheck, tradingState, reduceOnlyCheck, unknownOutcomeCheck,
+      restricted, tradingSessionCheck, collar, size,
+      positionLimitCheck, exposureLimit, shortSaleCheck,
+      buyingPower, this.modificationThrottle,
     ];
   }
 
@@ -113,6 +133,11 @@ export class RiskEngine implements MarketEventHandler {
     return this.checks.map((c) => c.name);
   }
 
+  /** Names of the checks a modification (cancel/replace) runs, in order. */
+  get modificationCheckNames(): readonly string[] {
+    return this.modificationChecks.map((c) => c.name);
+  }
+
   addListener(listener: RiskEventListener): void {
     this.state.addListener(listener);
   }
@@ -124,15 +149,55 @@ export class RiskEngine implements MarketEventHandler {
 
   /** Run the order through every check; the first refusal wins. */
   evaluate(order: OrderRequest, purpose: GatePurpose = 'strategy'): RiskDecision {
-    const r = this.review(order, purpose === 'flatten');
+    const r = this.review(order, purpose === 'flatten', undefined);
     if (r === undefined) return { approved: false, check: 'instrument', reason: `${order.instrumentId} is not traded in this run` };
-    const checks = purpose === 'flatten' ? this.flattenChecks : this.checks;
-    for (let i = 0; i < checks.length; i++) {
-      const reason = checks[i].check(r);
-      if (reason !== undefined) return { approved: false, check: checks[i].name, reason };
+    return this.decide(r, purpose === 'flatten' ? this.flattenChecks : this.checks);
+  }
+
+  /**
+   * Gate a modification (cancel/replace) of a working order: `replacement` is `current` with a new quantity
+   * and/or prices. It runs through the order checks as if it were the order, with `current`'s working lots
+   * taken out of the books so they are not counted twice, and its fills counted as done (the replacement's
+   * quantity includes them). Not applied: the order throttle, the duplicate window and the open-order count
+   * (it is not a new order); applied instead: the modification throttle. A replacement that leaves no more
+   * lots working than the order (a new price, a smaller size) adds no risk: it passes REDUCING and the
+   * exposure-type limits even when price moves put the books over them. HALTED refuses every modification.
+   *
+   * @example risk.evaluateModification(order, { ...order, limitPrice: 10_050 as PriceTicks })
+   */
+  evaluateModification(current: OrderRequest, replacement: OrderRequest): RiskDecision {
+    if (replacement.clientOrderId !== current.clientOrderId || replacement.type !== current.type || replacement.side !== current.side
+      || replacement.instrumentId !== current.instrumentId || replacement.strategyId !== current.strategyId
+      || replacement.timeInForce !== current.timeInForce || replacement.reduceOnly !== current.reduceOnly) {
+      throw new Error(`a replacement of ${current.clientOrderId} may change its quantity and prices only`);
     }
-    for (let i = 0; i < checks.length; i++) checks[i].approved?.(r);
-    return { approved: true, order: markApproved(order) };
+    const id = current.clientOrderId;
+    const w = this.exposure.workingOrder(id);
+    if (w === undefined) return { approved: false, check: 'order-state', reason: `Order ${id} is not working; there is nothing to modify` };
+    if (w.pending) return { approved: false, check: 'order-state', reason: `Order ${id} already has a modification in flight` };
+    if (w.request.type === 'market' && w.request.notional !== undefined) {
+      return { approved: false, check: 'order-shape', reason: 'A cash-sized (notional) order cannot be modified; cancel it and submit a new one' };
+    }
+    const filledLots = w.request.quantity - w.leavesLots;
+    const book = this.exposure.instruments.get(current.instrumentId)!;
+    if (replacement.quantity <= filledLots && replacement.quantity > 0) {
+      const inst = book.instrument;
+      return {
+        approved: false, check: 'order-shape',
+        reason: `New quantity ${fmtQty(inst, replacement.quantity)} is not above the ${fmtQty(inst, filledLots)} already filled; cancel the order instead`,
+      };
+    }
+    const replaced: ReplacedOrder = { order: w.request, filledLots, leavesLots: w.leavesLots, priceTicks: valuationTicks(w.request, book.refTicks) };
+    return this.exposure.withoutWorkingOrder(id, () => this.decide(this.review(replacement, false, replaced)!, this.modificationChecks));
+  }
+
+  /**
+   * A strategy asked to cancel `order`: count it toward the modification throttle. Never refuses: a cancel
+   * takes risk off the market (and a halted or runaway strategy must always be able to pull its orders), so
+   * the throttle only lets cancels use up the budget that replaces would otherwise have.
+   */
+  onCancelRequest(order: OrderRequest): void {
+    this.modificationThrottle.recordCancel(order.strategyId, this.clock.now());
   }
 
   /** Every order event, after the OMS applied it: positions, working orders, venue answers. */
@@ -218,13 +283,22 @@ export class RiskEngine implements MarketEventHandler {
     return out;
   }
 
-  private review(order: OrderRequest, flatten: boolean): OrderUnderReview | undefined {
+  /** The first refusal wins; when every check passes, each records the approval (throttles, duplicates). */
+  private decide(r: OrderUnderReview, checks: readonly PreTradeCheck[]): RiskDecision {
+    for (let i = 0; i < checks.length; i++) {
+      const reason = checks[i].check(r);
+      if (reason !== undefined) return { approved: false, check: checks[i].name, reason };
+    }
+    for (let i = 0; i < checks.length; i++) checks[i].approved?.(r);
+    return { approved: true, order: markApproved(r.order) };
+  }
+
+  private review(order: OrderRequest, flatten: boolean, replaces: ReplacedOrder | undefined): OrderUnderReview | undefined {
     const book = this.exposure.instruments.get(order.instrumentId);
     if (book === undefined) return undefined;
     const inst = book.instrument;
     const cashSized = order.type === 'market' && order.notional !== undefined;
-    const priceTicks = order.type === 'limit' || order.type === 'stop_limit' ? order.limitPrice
-      : order.type === 'stop' ? order.stopPrice : book.refTicks || NaN;
+    const priceTicks = valuationTicks(order, book.refTicks);
     const unit = Number.isSafeInteger(priceTicks) && priceTicks > 0 ? BigInt(priceTicks) * inst.notionalUnit : 0n;
     let lots: number = order.quantity;
     let notional: Money | undefined;
@@ -234,13 +308,16 @@ export class RiskEngine implements MarketEventHandler {
     } else if (unit > 0n && Number.isSafeInteger(lots)) {
       notional = valueOf(inst, priceTicks, lots);
     }
+    // The fills of an order being replaced are already in the position; only the rest can still trade.
+    const workingLots = replaces === undefined ? lots : lots - replaces.filledLots;
     const reducing = !cashSized && (order.side === 'sell'
-      ? book.lots > 0 && lots <= book.lots - book.openSellLots
-      : book.lots < 0 && lots <= -book.lots - book.openBuyLots);
+      ? book.lots > 0 && workingLots <= book.lots - book.openSellLots
+      : book.lots < 0 && workingLots <= -book.lots - book.openBuyLots);
     return {
       order, book, strategy: this.exposure.strategy(order.strategyId), rules: this.rules.get(inst.id)!,
       strategyLimits: this.config.strategies[order.strategyId] ?? NO_SCOPE, now: this.clock.now(),
-      lots, priceTicks, notional, reducing, flatten, accountChange: undefined,
+      lots, workingLots, replaces, grows: replaces === undefined || workingLots > replaces.leavesLots,
+      priceTicks, notional, reducing, flatten, accountChange: undefined,
     };
   }
 }

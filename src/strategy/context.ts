@@ -18,6 +18,16 @@ export interface OrderSpec {
   readonly instrumentId?: string;
 }
 
+/**
+ * New terms for a working order, in plain prices and quantities; what is not given stays. `quantity` is the
+ * order's new total, fills so far included (an order of 10 with 4 filled, modified to 6, has 2 left).
+ */
+export interface ModifySpec {
+  readonly quantity?: number;
+  readonly limitPrice?: number;
+  readonly stopPrice?: number;
+}
+
 export interface PositionView {
   readonly instrumentId: string;
   /** Signed: positive long, negative short, 0 flat. */
@@ -39,12 +49,17 @@ export interface OrderView {
   readonly side: OrderSide;
   readonly type: OrderType;
   readonly status: OrderStatus;
+  /** Terms in force: as submitted, or as last modified at the venue (while PENDING_UPDATE, still the old ones). */
   readonly quantity: number;
+  readonly limitPrice: number | undefined;
+  readonly stopPrice: number | undefined;
   readonly filledQuantity: number;
   readonly averageFillPrice: number;
   readonly tag: string | undefined;
   /** Why the order was denied, rejected or canceled. */
   readonly reason: string | undefined;
+  /** Why the last modification was refused, by the risk gate or the venue (the old terms stand). */
+  readonly modifyReason: string | undefined;
 }
 
 export interface FillView {
@@ -76,6 +91,8 @@ export interface TradingContext {
   readonly instruments: readonly Instrument[];
   submit(strategyId: string, spec: OrderSpec): string;
   cancel(clientOrderId: string): void;
+  /** Cancel/replace a working order's quantity and/or prices; the outcome arrives as order updates. */
+  modify(clientOrderId: string, changes: ModifySpec): void;
   openOrders(strategyId: string, instrumentId?: string): readonly OrderView[];
   position(instrumentId: string): PositionView;
   portfolio(): PortfolioView;

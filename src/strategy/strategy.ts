@@ -1,7 +1,7 @@
 import { KeelError, type Bar, type Instrument, type MarketEvent, type Quote, type TradeTick } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
 import type { ParamSchema } from './params.ts';
-import type { FillView, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext, TradingStateView } from './context.ts';
+import type { FillView, ModifySpec, OrderSpec, OrderView, PortfolioView, PositionView, StrategyLog, TradingContext, TradingStateView } from './context.ts';
 
 /**
  * Base class for every strategy. The same subclass runs in backtest, paper and live: it only sees market
@@ -95,6 +95,22 @@ export abstract class Strategy<P extends object = Record<string, unknown>> {
 
   cancel(clientOrderId: string): void {
     this.context.cancel(clientOrderId);
+  }
+
+  /**
+   * Change a working order's quantity (its new total, fills included) and/or limit and stop prices; type,
+   * side and instrument stay. The risk gate checks the new terms like an order: a refusal shows in
+   * `onOrderUpdate` as `modifyReason`, with the order still working as before. Otherwise the order is
+   * PENDING_UPDATE until the venue applies the terms (it may still fill at the old ones meanwhile) or refuses
+   * them (too late, or not above what already filled). The order loses its place in the venue's queue.
+   *
+   * @example
+   * override onBar(bar: Bar) {
+   *   for (const o of this.openOrders()) if (o.status === 'ACCEPTED' && o.type === 'limit') this.modify(o.clientOrderId, { limitPrice: bar.close * 0.99 });
+   * }
+   */
+  modify(clientOrderId: string, changes: ModifySpec): void {
+    this.context.modify(clientOrderId, changes);
   }
 
   /** Cancel this strategy's working orders (in one instrument, or all). */

@@ -11,8 +11,9 @@ export interface VenueCapabilities {
 }
 
 /**
- * A place orders execute: the simulated venue in backtests, later brokers and exchanges. Order entry takes
- * only risk-approved orders (see `VenueGateway`); reports flow back to the execution engine's sink.
+ * A place orders execute: the simulated venue in backtests, later brokers and exchanges. Order entry (submit,
+ * cancel, cancel/replace) takes only risk-approved orders (see `VenueGateway`); reports flow back to the
+ * execution engine's sink.
  */
 export interface Venue extends VenueGateway {
   readonly capabilities: VenueCapabilities;

@@ -4,8 +4,8 @@ import { RiskEngine, type RiskConfig } from '../../src/risk/index.ts';
 import type { ApprovedOrder } from '../../src/risk/index.ts';
 import { ExecutionEngine } from '../../src/execution/index.ts';
 import { SimVenue, type SimVenueOptions } from '../../src/venues/index.ts';
-import { buildOrder } from '../../src/backtest/index.ts';
-import type { OrderSpec } from '../../src/strategy/index.ts';
+import { buildChanges, buildOrder } from '../../src/backtest/index.ts';
+import type { ModifySpec, OrderSpec } from '../../src/strategy/index.ts';
 
 export const DAY = 86_400_000;
 
@@ -33,12 +33,17 @@ export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | '
   const risk = new RiskEngine({ instruments: [inst], clock, config: opts.risk });
   const execution = new ExecutionEngine({ risk, clock, instruments: new Map([[inst.id, inst]]) });
   const venue = new SimVenue({ ...opts, instruments: [inst], clock, queue: kernel.queue, sink: execution });
-  /** Every call that reached the venue, in order, with the time it arrived. */
-  const venueCalls: Array<{ kind: 'submit'; ts: number; order: ApprovedOrder } | { kind: 'cancel'; ts: number; clientOrderId: string }> = [];
+  /** Every call handed to the venue, in order, with the time it was handed over (it arrives after the latency). */
+  const venueCalls: Array<
+    | { kind: 'submit'; ts: number; order: ApprovedOrder }
+    | { kind: 'cancel'; ts: number; clientOrderId: string }
+    | { kind: 'replace'; ts: number; order: ApprovedOrder }
+  > = [];
   execution.connectVenue({
     name: venue.name,
     submit(order) { venueCalls.push({ kind: 'submit', ts: clock.now(), order }); venue.submit(order); },
     cancel(clientOrderId) { venueCalls.push({ kind: 'cancel', ts: clock.now(), clientOrderId }); venue.cancel(clientOrderId); },
+    replace(order) { venueCalls.push({ kind: 'replace', ts: clock.now(), order }); venue.replace(order); },
   });
   const events: OrderEvent[] = [];
   execution.addListener({ onOrderEvent: (e) => { events.push(e); } });
@@ -62,6 +67,10 @@ export function simHarness(opts: Partial<Omit<SimVenueOptions, 'instruments' | '
     /** Run `fn` when event i arrives, before the venue matches it. */
     before(i: number, fn: () => void) {
       early.set(i, [...(early.get(i) ?? []), fn]);
+    },
+    /** Modify an order now, in plain prices and quantities as a strategy would. */
+    modify(id: string, spec: ModifySpec) {
+      return execution.modify(id, buildChanges(inst, spec));
     },
     after(i: number, fn: () => void) {
       actions.set(i, [...(actions.get(i) ?? []), fn]);

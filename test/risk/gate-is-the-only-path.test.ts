@@ -22,8 +22,12 @@ function* files(dir: string): Generator<string> {
 function venueTakesOnlyApprovedOrders(venue: VenueGateway, plain: OrderRequest, engine: risk.RiskEngine): void {
   // @ts-expect-error an OrderRequest that did not pass the risk gate is not an ApprovedOrder
   venue.submit(plain);
+  // @ts-expect-error nor is a replacement that did not pass it
+  venue.replace(plain);
   const decision = engine.evaluate(plain);
   if (decision.approved) venue.submit(decision.order);
+  const replacement = engine.evaluateModification(plain, { ...plain, quantity: plain.quantity });
+  if (replacement.approved) venue.replace(replacement.order);
 }
 
 test('the only way to an ApprovedOrder is the risk engine: markApproved is not exported from risk/', () => {
@@ -39,7 +43,7 @@ test('an order the gate refused is never handed to a venue', () => {
   const engine = new risk.RiskEngine({ instruments: [inst], clock });
   const execution = new ExecutionEngine({ risk: engine, clock, instruments: new Map([[inst.id, inst]]) });
   const submitted: string[] = [];
-  execution.connectVenue({ name: 'rec', submit: (o) => { submitted.push(o.clientOrderId); }, cancel() {} });
+  execution.connectVenue({ name: 'rec', submit: (o) => { submitted.push(o.clientOrderId); }, cancel() {}, replace() {} });
   const offGrid = execution.submit(buildOrder(inst, { side: 'buy', quantity: 1, limitPrice: 10.005 }, 'x1', 's', 0));
   const fine = execution.submit(buildOrder(inst, { side: 'buy', quantity: 1, limitPrice: 10.01 }, 'x2', 's', 0));
   assert.equal(offGrid.status, 'DENIED');

@@ -28,28 +28,51 @@ export class SlidingWindowCounter {
   }
 }
 
+/** A per-second limit of ScopeLimits that the account and each strategy count separately. */
+export type RateLimitKey = 'maxOrdersPerSecond' | 'maxModificationsPerSecond';
+
+/** The account's counter and one per strategy (made on first use) for one per-second limit; undefined = no limit. */
+export class ScopedCounters {
+  readonly account: SlidingWindowCounter | undefined;
+  private readonly strategies = new Map<string, SlidingWindowCounter | undefined>();
+  private readonly config: RiskConfig;
+  private readonly key: RateLimitKey;
+
+  constructor(config: RiskConfig, key: RateLimitKey) {
+    this.config = config;
+    this.key = key;
+    const max = config.account[key];
+    this.account = max !== undefined ? new SlidingWindowCounter(max) : undefined;
+  }
+
+  strategy(strategyId: string): SlidingWindowCounter | undefined {
+    if (!this.strategies.has(strategyId)) {
+      const max = this.config.strategies[strategyId]?.[this.key];
+      this.strategies.set(strategyId, max !== undefined ? new SlidingWindowCounter(max) : undefined);
+    }
+    return this.strategies.get(strategyId);
+  }
+
+  record(strategyId: string, now: number): void {
+    this.account?.record(now);
+    this.strategy(strategyId)?.record(now);
+  }
+}
+
 /** Max order submissions per sliding second, per account and per strategy; only approved orders count. */
 export function messageThrottleCheck(config: RiskConfig): PreTradeCheck {
-  const account = config.account.maxOrdersPerSecond !== undefined ? new SlidingWindowCounter(config.account.maxOrdersPerSecond) : undefined;
-  const strategies = new Map<string, SlidingWindowCounter | undefined>();
-  const strategyCounter = (id: string) => {
-    if (!strategies.has(id)) {
-      const max = config.strategies[id]?.maxOrdersPerSecond;
-      strategies.set(id, max !== undefined ? new SlidingWindowCounter(max) : undefined);
-    }
-    return strategies.get(id);
-  };
+  const counters = new ScopedCounters(config, 'maxOrdersPerSecond');
+  const account = counters.account;
   return {
     name: 'message-throttle',
     check({ order, now }) {
       if (account !== undefined && !account.allows(now)) return `The account already sent ${account.max} orders in the last second (limit ${account.max}/s)`;
-      const s = strategyCounter(order.strategyId);
+      const s = counters.strategy(order.strategyId);
       if (s !== undefined && !s.allows(now)) return `Strategy ${order.strategyId} already sent ${s.max} orders in the last second (limit ${s.max}/s)`;
       return undefined;
     },
     approved({ order, now }) {
-      account?.record(now);
-      strategyCounter(order.strategyId)?.record(now);
+      counters.record(order.strategyId, now);
     },
   };
 }

@@ -1,5 +1,5 @@
 import {
-  formatPrice, notional, roundToTicks, lastPriceOf,
+  formatPrice, notional, roundToTicks, lastPriceOf, lotsToQuantity, stopPriceOf,
   type Fill, type Instrument, type MarketEvent, type Money, type OrderRequest, type VenueReport,
 } from '../../model/index.ts';
 import type { Clock, EventQueue, MarketEventHandler, ScheduledHandler } from '../../kernel/index.ts';
@@ -27,7 +27,8 @@ export interface SimVenueOptions {
 }
 
 interface WorkingOrder {
-  readonly order: ApprovedOrder;
+  /** Its terms in force: as it arrived, or as last replaced. */
+  order: ApprovedOrder;
   readonly venueOrderId: string;
   /** Lots still to fill (quantity orders). */
   remaining: number;
@@ -50,7 +51,10 @@ interface Book {
 
 const MAX_LOTS = BigInt(Number.MAX_SAFE_INTEGER);
 
-type Arrival = { kind: 'arrive'; order: ApprovedOrder; decisionPrice: number | undefined } | { kind: 'cancel'; clientOrderId: string };
+type Arrival =
+  | { kind: 'arrive'; order: ApprovedOrder; decisionPrice: number | undefined }
+  | { kind: 'cancel'; clientOrderId: string }
+  | { kind: 'replace'; order: ApprovedOrder };
 
 /**
  * The in-process simulated venue. Orders arrive after the latency model's delay, rest in per-instrument
@@ -98,6 +102,11 @@ export class SimVenue implements Venue, MarketEventHandler, ScheduledHandler<Arr
     this.queue.schedule<Arrival>(this.clock.now() + this.latency.next(), this, { kind: 'cancel', clientOrderId });
   }
 
+  /** Cancel/replace: travels with the same latency as any request; see `onReplaceArrived` for the rules. */
+  replace(order: ApprovedOrder): void {
+    this.queue.schedule<Arrival>(this.clock.now() + this.latency.next(), this, { kind: 'replace', order });
+  }
+
   openOrders(): readonly OrderRequest[] {
     const out: OrderRequest[] = [];
     for (const b of this.books.values()) for (const w of b.working) out.push(w.order);
@@ -106,6 +115,7 @@ export class SimVenue implements Venue, MarketEventHandler, ScheduledHandler<Arr
 
   onScheduled(a: Arrival): void {
     if (a.kind === 'cancel') return this.onCancelArrived(a.clientOrderId);
+    if (a.kind === 'replace') return this.onReplaceArrived(a.order);
     const o = a.order;
     const book = this.books.get(o.instrumentId);
     const ts = this.clock.now();
@@ -131,6 +141,42 @@ export class SimVenue implements Venue, MarketEventHandler, ScheduledHandler<Arr
     }
     // Not working: either already finished (the cancel lost the race, nothing to do) or not arrived yet.
     this.canceledInFlight.add(clientOrderId);
+  }
+
+  /**
+   * A replace that finds its order still working applies the new terms and sends the order to the back of
+   * the FIFO: at a real venue a replaced order loses its queue priority (keeping it only for a size cut is
+   * a venue-specific exception we do not model). It is then matched like a fresh arrival (a limit made
+   * marketable takes the market as taker). A stop-limit whose stop moved must be triggered again. The new
+   * quantity counts the fills so far and must exceed them. A replace that finds the order gone (filled,
+   * canceled, expired) is refused as too late.
+   */
+  private onReplaceArrived(order: ApprovedOrder): void {
+    const ts = this.clock.now();
+    const id = order.clientOrderId;
+    const book = this.books.get(order.instrumentId);
+    const i = book ? book.working.findIndex((w) => w.order.clientOrderId === id) : -1;
+    if (book === undefined || i < 0) {
+      return this.report({ type: 'order.update-rejected', ts, clientOrderId: id, reason: 'too late: the order is no longer working (filled, canceled or expired)' });
+    }
+    const w = book.working[i];
+    if (w.notionalLeft !== undefined) {
+      return this.report({ type: 'order.update-rejected', ts, clientOrderId: id, reason: 'a cash-sized order cannot be replaced' });
+    }
+    if (order.quantity <= w.filledLots) {
+      const inst = book.inst;
+      return this.report({
+        type: 'order.update-rejected', ts, clientOrderId: id,
+        reason: `new quantity ${lotsToQuantity(inst, order.quantity)} is not above the ${lotsToQuantity(inst, w.filledLots)} already filled`,
+      });
+    }
+    if (stopPriceOf(order) !== stopPriceOf(w.order)) w.triggered = false;
+    w.order = order;
+    w.remaining = order.quantity - w.filledLots;
+    w.rested = false;
+    book.working.splice(i, 1);
+    book.working.push(w);
+    this.report({ type: 'order.updated', ts, clientOrderId: id, order });
   }
 
   onMarketEvent(e: MarketEvent): void {
