@@ -17,8 +17,9 @@ export class RiskLog implements ExecutionListener, RiskEventListener {
   readonly stateChanges: StateChangeRecord[] = [];
   readonly killSwitch: KillSwitchRecord[] = [];
 
+  /** Denied orders and denied modifications of working orders both count as denials. */
   onOrderEvent(event: OrderEvent): void {
-    if (event.type !== 'order.denied') return;
+    if (event.type !== 'order.denied' && event.type !== 'order.update-denied') return;
     this.denialsTotal++;
     this.denialsByCheck.set(event.check, (this.denialsByCheck.get(event.check) ?? 0) + 1);
     if (this.denials.length < DENIAL_LIST_LIMIT) {

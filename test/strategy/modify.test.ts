@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KeelError, defineInstrument, parseMoney, type Bar } from '../../src/model/index.ts';
-import { runBacktest, parseSizing } from '../../src/backtest/index.ts';
+import { buildResult, runBacktest, parseSizing } from '../../src/backtest/index.ts';
 import { Strategy, type OrderView, type StrategyClass } from '../../src/strategy/index.ts';
 import { NO_LIMITS } from '../../src/risk/index.ts';
 import { bar } from '../helpers/sim-harness.ts';
@@ -57,4 +57,13 @@ class Confused extends Strategy<{}> {
 
 test('strategy API: modifying an id the run never saw is a KeelError', () => {
   assert.throws(() => run(Confused), (e: unknown) => e instanceof KeelError && e.code === 'UNKNOWN_ORDER' && /clientOrderId = "not-an-order"/.test(e.message));
+});
+
+test('a denied modification is listed and counted with the run\'s denials', () => {
+  const r = run(Requoter);
+  const result = buildResult(r, { strategyName: 's', params: {}, dataSource: 't', dataLayout: 't', dataWarnings: 0, config: {} });
+  assert.equal(result.risk.denialsTotal, 1);
+  assert.deepEqual(result.risk.denialsByCheck, { 'instrument-rules': 1 });
+  assert.equal(result.risk.denials[0].clientOrderId, (r.strategy as Requoter).orderId);
+  assert.equal(result.metrics.denials, 1);
 });
