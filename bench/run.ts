@@ -17,7 +17,7 @@ import type { RiskConfig } from '../src/risk/index.ts';
  * hand-written loop of the same logic. Each line is one result; the machine is printed first.
  */
 const BARS = Number(process.env.KEEL_BENCH_BARS ?? 1_000_000);
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
 console.log(`machine: ${machine}`);

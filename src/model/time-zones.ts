@@ -21,6 +21,8 @@ interface Zone {
   readonly wallHours: Map<number, number>;
   /** UTC hour index → offset (ms) valid for every instant in that hour */
   readonly utcHours: Map<number, number>;
+  /** UTC day index → offset (ms) valid for the whole day (days without a transition) */
+  readonly utcDays: Map<number, number>;
 }
 
 const zones = new Map<string, Zone>();
@@ -55,7 +57,7 @@ function zoneOf(timeZone: string): Zone {
       field: 'timeZone', value: timeZone, hint: 'use a name such as UTC, America/New_York or Europe/London',
     });
   }
-  zone = { format, wallHours: new Map(), utcHours: new Map() };
+  zone = { format, wallHours: new Map(), utcHours: new Map(), utcDays: new Map() };
   zones.set(timeZone, zone);
   return zone;
 }
@@ -86,6 +88,18 @@ function exactOffset(zone: Zone, utcMs: number): number {
 export function zoneOffsetMs(utcMs: number, timeZone: string): number {
   if (isUtcZone(timeZone)) return 0;
   const zone = zoneOf(timeZone);
+  // Most days have no transition: one entry per day keeps the risk gate's session checks and daily resets off
+  // Intl (microseconds a call). A day qualifies when it starts and ends on the same offset; zones never
+  // change offset and back within one day.
+  const day = Math.floor(utcMs / DAY_MS);
+  const daily = zone.utcDays.get(day);
+  if (daily !== undefined) return daily;
+  const dayStart = day * DAY_MS;
+  const startOffset = exactOffset(zone, dayStart);
+  if (exactOffset(zone, dayStart + DAY_MS - 1000) === startOffset) {
+    remember(zone.utcDays, day, startOffset);
+    return startOffset;
+  }
   const hour = Math.floor(utcMs / HOUR_MS);
   const cached = zone.utcHours.get(hour);
   if (cached !== undefined) return cached;

@@ -80,8 +80,13 @@ export class ExposureBook {
   /** Books per asset class, for the asset-class exposure caps. */
   readonly byAssetClass = new Map<string, InstrumentBook[]>();
   private readonly working = new Map<string, WorkingOrder>();
+  private lastBook: InstrumentBook | undefined;
   openOrders = 0;
   unknownOrders = 0;
+  /** Instruments with a non-zero position (equity can only move with the market while this is > 0). */
+  openPositions = 0;
+  /** Bumped on every fill: equity may have changed even when the account is flat again. */
+  fills = 0;
 
   constructor(instruments: readonly Instrument[]) {
     for (const instrument of instruments) {
@@ -110,8 +115,13 @@ export class ExposureBook {
   }
 
   onMarketEvent(e: MarketEvent): void {
-    const book = this.instruments.get(e.instrumentId);
-    if (book === undefined) return;
+    // Runs for every market event: most streams repeat one instrument, so skip the map lookup then.
+    let book = this.lastBook;
+    if (book === undefined || book.instrument.id !== e.instrumentId) {
+      book = this.instruments.get(e.instrumentId);
+      if (book === undefined) return;
+      this.lastBook = book;
+    }
     const price = lastPriceOf(e);
     book.refPrice = price;
     book.refTicks = Math.round(price / book.instrument.tickSize);
@@ -137,7 +147,10 @@ export class ExposureBook {
         const f = event.fill;
         const signed = f.side === 'buy' ? f.quantity : -f.quantity;
         const book = this.instruments.get(f.instrumentId)!;
+        const wasFlat = book.lots === 0;
         book.lots += signed;
+        if (wasFlat !== (book.lots === 0)) this.openPositions += wasFlat ? 1 : -1;
+        this.fills++;
         this.strategy(f.strategyId).lines[book.index].lots += signed;
         const r = w.request;
         if (r.type === 'market' && r.notional !== undefined) {

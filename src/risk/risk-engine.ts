@@ -78,6 +78,8 @@ export class RiskEngine implements MarketEventHandler {
   private readonly timeDriven: boolean;
   /** During a kill-switch follow-up: plan only instruments with nothing working (all cancels settled). */
   private quietOnly = false;
+  /** Equity the breakers last saw. */
+  private lastEquity = NaN;
   /** Positions a follow-up could not flatten (e.g. below the venue minimum), by lots, so it does not retry every event. */
   private readonly unflattenable = new Map<string, number>();
 
@@ -213,9 +215,18 @@ export class RiskEngine implements MarketEventHandler {
 
   /** Reference prices, then the equity and time-driven breakers (after the portfolio marked this event). */
   onMarketEvent(e: MarketEvent): void {
-    this.exposure.onMarketEvent(e);
-    if (this.breakers.watchesEquity) this.breakers.onEquity(e.ts, this.account.equity());
-    if (this.timeDriven) this.breakers.onTime(e.ts, this.exposure.instrumentList);
+    const x = this.exposure;
+    x.onMarketEvent(e);
+    if (this.breakers.watchesEquity) {
+      // Unchanged equity (flat, no fill) gives the equity breakers nothing new: a daily reset that passed
+      // meanwhile still takes this same equity as its baseline when the next change arrives.
+      const equity = this.account.equity();
+      if (equity !== this.lastEquity) {
+        this.lastEquity = equity;
+        this.breakers.onEquity(e.ts, equity);
+      }
+    }
+    if (this.timeDriven) this.breakers.onTime(e.ts, x.instrumentList, x.openPositions > 0 || x.openOrders > 0);
     if (this.killSwitch.flattening) this.followUpFlatten();
   }
 
@@ -256,6 +267,7 @@ export class RiskEngine implements MarketEventHandler {
   /** Operator action: back to ACTIVE and every breaker re-armed. Returns true when the state changed. */
   rearm(who: string, reason: string): boolean {
     this.breakers.rearm();
+    this.lastEquity = NaN; // the re-armed breakers look at the next sample even if equity has not moved
     this.killSwitch.flattening = false;
     this.unflattenable.clear();
     return this.state.set('ACTIVE', who, reason);

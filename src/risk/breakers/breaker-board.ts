@@ -83,8 +83,8 @@ export class BreakerBoard {
   }
 
   /** Time-driven checks: stale data and venue grace periods (each market event, and a timer in live modes). */
-  onTime(now: number, books: readonly InstrumentBook[]): void {
-    if (this.staleData) this.consider(this.staleData, this.staleData.check(now, books));
+  onTime(now: number, books: readonly InstrumentBook[], exposed = true): void {
+    if (this.staleData && exposed) this.consider(this.staleData, this.staleData.check(now, books));
     if (this.venueDisconnect) this.consider(this.venueDisconnect, this.venueDisconnect.check(now));
   }
 

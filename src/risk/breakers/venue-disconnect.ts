@@ -23,6 +23,7 @@ export class VenueDisconnectBreaker {
   }
 
   check(now: number): string | undefined {
+    if (this.down.size === 0) return undefined; // every market event asks: keep the common case free
     for (const [venue, d] of this.down) {
       const downMs = now - d.since;
       if (downMs > this.graceMs || this.graceMs === 0) {

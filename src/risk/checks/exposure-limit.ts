@@ -36,10 +36,15 @@ export function exposureLimitCheck(config: RiskConfig, exposure: ExposureBook): 
       }
       let reason: string | undefined;
       if (account !== undefined) reason = breach(account, accountChangeOf(r, exposure), r, 'Account');
-      if (reason === undefined && strategy !== undefined) reason = breach(strategy, changeOf(r, r.strategy.lines), r, `Strategy ${r.order.strategyId}`);
+      // The common setups (one strategy; one asset class) make these the account's own books: reuse its figure.
+      if (reason === undefined && strategy !== undefined) {
+        const c = exposure.strategies.size === 1 ? accountChangeOf(r, exposure) : changeOf(r, r.strategy.lines);
+        reason = breach(strategy, c, r, `Strategy ${r.order.strategyId}`);
+      }
       if (reason === undefined && hasCaps(cls)) {
         const books = exposure.byAssetClass.get(r.book.instrument.assetClass) ?? [];
-        reason = breach(cls, changeOf(r, books), r, `Asset class ${r.book.instrument.assetClass}`);
+        const c = books.length === exposure.instrumentList.length ? accountChangeOf(r, exposure) : changeOf(r, books);
+        reason = breach(cls, c, r, `Asset class ${r.book.instrument.assetClass}`);
       }
       return reason;
     },
