@@ -1,3 +1,5 @@
+import { meanAndSquares } from './window-stats.ts';
+
 /**
  * Bollinger bands: middle = SMA(period), upper/lower = middle ± k × population standard deviation of the
  * window (Bollinger's own definition uses the population form). The deviation is recomputed over the window
@@ -28,15 +30,8 @@ export class Bollinger {
     this.head = (this.head + 1) % this.period;
     if (this.count < this.period) this.count++;
     if (this.count < this.period) return;
-    let sum = 0;
-    for (let i = 0; i < this.period; i++) sum += this.window[i];
-    const mean = sum / this.period;
-    let ss = 0;
-    for (let i = 0; i < this.period; i++) {
-      const d = this.window[i] - mean;
-      ss += d * d;
-    }
-    const sd = Math.sqrt(ss / this.period);
+    const { mean, squares } = meanAndSquares(this.window, this.period);
+    const sd = Math.sqrt(squares / this.period);
     this.middle = mean;
     this.upper = mean + this.k * sd;
     this.lower = mean - this.k * sd;

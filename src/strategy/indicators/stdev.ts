@@ -1,3 +1,5 @@
+import { meanAndSquares } from './window-stats.ts';
+
 /**
  * Rolling sample standard deviation (n − 1) of simple returns (close / previous close − 1) over the last
  * `period` returns: the per-bar volatility that volatility targeting annualises with √periodsPerYear.
@@ -53,16 +55,9 @@ export class Stdev {
   /** Two-pass mean and squared deviations over the full window: resets any drift of the sliding updates. */
   private recompute(): void {
     this.sinceExact = 0;
-    let sum = 0;
-    for (let i = 0; i < this.period; i++) sum += this.window[i];
-    const mean = sum / this.period;
-    let ss = 0;
-    for (let i = 0; i < this.period; i++) {
-      const d = this.window[i] - mean;
-      ss += d * d;
-    }
+    const { mean, squares } = meanAndSquares(this.window, this.period);
     this.mean = mean;
-    this.m2 = ss;
+    this.m2 = squares;
   }
 
   /** True once `period` returns (period + 1 closes) have been seen. */
