@@ -3,6 +3,7 @@ import type { Clock } from '../kernel/index.ts';
 import type { GatePurpose, KillTarget, RiskEngine } from '../risk/index.ts';
 import { OrderManager, type ManagedOrder } from './order-manager.ts';
 import type { VenueGateway, VenueReportSink } from './venue-port.ts';
+import { NO_WRITE_AHEAD, type WriteAheadLog } from './write-ahead.ts';
 
 /** Receives every order event after the OMS applied it (portfolio, strategy host, recorders, later the journal). */
 export interface ExecutionListener {
@@ -24,11 +25,13 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
   private readonly venueOf = new Map<string, VenueGateway>();
   private readonly listeners: ExecutionListener[] = [];
   private flattenSeq = 0;
+  private readonly wal: WriteAheadLog;
 
-  constructor(opts: { risk: RiskEngine; clock: Clock; instruments: ReadonlyMap<string, Instrument> }) {
+  constructor(opts: { risk: RiskEngine; clock: Clock; instruments: ReadonlyMap<string, Instrument>; writeAhead?: WriteAheadLog }) {
     this.risk = opts.risk;
     this.clock = opts.clock;
     this.instruments = opts.instruments;
+    this.wal = opts.writeAhead ?? NO_WRITE_AHEAD;
     this.risk.killSwitch.connect(this);
   }
 
@@ -57,7 +60,7 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     const venue = this.venueOf.get(clientOrderId);
     if (venue === undefined) return;
     this.risk.onCancelRequest(order.request);
-    venue.cancel(clientOrderId);
+    this.sendCancel(clientOrderId, 'strategy');
   }
 
   /**
@@ -80,8 +83,10 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     if (!decision.approved) return this.denyUpdate(order, decision.check, decision.reason);
     const venue = this.venueOf.get(clientOrderId);
     if (!venue) throw new Error(`no venue holds working order ${clientOrderId}`);
-    this.emit({ type: 'order.pending-update', ts: this.clock.now(), clientOrderId, order: decision.order }, order);
-    venue.replace(decision.order);
+    const pending = { type: 'order.pending-update', ts: this.clock.now(), clientOrderId, order: decision.order } as const;
+    this.emit(pending, order);
+    const approved = decision.order;
+    this.wal.beforeSend({ kind: 'replace', event: pending }, () => venue.replace(approved));
     return order;
   }
 
@@ -96,7 +101,7 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
       if (o.status === 'INITIALIZED') continue;
       ids.push(o.request.clientOrderId);
     }
-    for (const id of ids) this.venueOf.get(id)?.cancel(id);
+    for (const id of ids) this.sendCancel(id, 'kill switch');
     return ids;
   }
 
@@ -122,6 +127,13 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     this.emit(report, order);
   }
 
+  /** Journal the cancel request, then hand it to the order's venue. */
+  private sendCancel(clientOrderId: string, reason: string): void {
+    const venue = this.venueOf.get(clientOrderId);
+    if (venue === undefined) return;
+    this.wal.beforeSend({ kind: 'cancel', ts: this.clock.now(), clientOrderId, reason }, () => venue.cancel(clientOrderId));
+  }
+
   private send(request: OrderRequest, purpose: GatePurpose): ManagedOrder {
     const venue = this.routes.get(request.instrumentId) ?? this.routes.get(undefined);
     if (!venue) throw new Error(`no venue connected for ${request.instrumentId}`);
@@ -132,8 +144,10 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
       return order;
     }
     this.venueOf.set(request.clientOrderId, venue);
-    this.emit({ type: 'order.submitted', ts: this.clock.now(), order: request }, order);
-    venue.submit(decision.order);
+    const submitted = { type: 'order.submitted', ts: this.clock.now(), order: request } as const;
+    this.emit(submitted, order);
+    const approved = decision.order;
+    this.wal.beforeSend({ kind: 'submit', event: submitted }, () => venue.submit(approved));
     return order;
   }
 
@@ -150,6 +164,8 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
       fillNotional = notional(inst, event.fill.price, event.fill.quantity);
     }
     this.orders.apply(event, fillNotional);
+    // Intents are journaled by beforeSend, ahead of their request; everything else as it happens.
+    if (event.type !== 'order.submitted' && event.type !== 'order.pending-update') this.wal.record(event);
     this.risk.onOrderEvent(event);
     if (event.type !== 'order.submitted' && event.type !== 'order.denied' && !this.orders.isOpen(order)) {
       this.venueOf.delete(order.request.clientOrderId);

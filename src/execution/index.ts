@@ -3,3 +3,4 @@ export * from './order-state.ts';
 export * from './order-manager.ts';
 export * from './venue-port.ts';
 export * from './execution-engine.ts';
+export * from './write-ahead.ts';
