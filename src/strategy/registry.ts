@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { KeelError } from '../model/index.ts';
 import { Strategy, type StrategyClass } from './strategy.ts';
@@ -16,12 +17,31 @@ export const BUILT_IN_STRATEGIES: Readonly<Record<string, StrategyClass>> = {
   'buy-and-hold': BuyAndHold,
 };
 
+/** Source files of the built-ins, for their code hash. */
+const BUILT_IN_FILES: Readonly<Record<string, string>> = {
+  'sma-cross': 'sma-cross.ts', 'rsi-reversion': 'rsi-reversion.ts', 'bollinger-breakout': 'bollinger-breakout.ts', 'buy-and-hold': 'buy-and-hold.ts',
+};
+
 export interface LoadedStrategy {
   /** Built-in name, or the file's path as given. */
   readonly name: string;
   readonly cls: StrategyClass;
   /** Absolute path of the strategy's file, when loaded from one. */
   readonly file: string | undefined;
+  /** sha256 of the strategy's source file: with the parameters, the version journaled with its events. */
+  readonly codeHash: string;
+}
+
+function hashFile(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+/**
+ * The audit version of a strategy: its code hash and its parameters, e.g.
+ * `sha256:3f2a…c1 {"fast":10,"slow":30}`. Two runs with the same version ran the same code with the same inputs.
+ */
+export function strategyVersion(loaded: Pick<LoadedStrategy, 'codeHash'>, params: Readonly<Record<string, unknown>>): string {
+  return `sha256:${loaded.codeHash} ${JSON.stringify(params)}`;
 }
 
 /**
@@ -34,7 +54,7 @@ export interface LoadedStrategy {
  */
 export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> {
   const builtIn = BUILT_IN_STRATEGIES[nameOrPath];
-  if (builtIn) return { name: nameOrPath, cls: builtIn, file: undefined };
+  if (builtIn) return { name: nameOrPath, cls: builtIn, file: undefined, codeHash: hashFile(join(import.meta.dirname, 'examples', BUILT_IN_FILES[nameOrPath])) };
   const looksLikePath = /[\\/]|\.(ts|mts|js|mjs)$/.test(nameOrPath);
   if (!looksLikePath) {
     throw new KeelError('UNKNOWN_STRATEGY', 'is neither a built-in strategy nor a file', {
@@ -58,7 +78,7 @@ export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> 
       field: '--strategy', value: nameOrPath, hint: "write `export default class MyStrategy extends Strategy { ... }` importing Strategy from 'keel'",
     });
   }
-  return { name: nameOrPath, cls, file };
+  return { name: nameOrPath, cls, file, codeHash: hashFile(file) };
 }
 
 function isStrategyClass(x: unknown): x is StrategyClass {
