@@ -22,7 +22,12 @@ export class EngineContext implements TradingContext {
   private readonly sizing: Sizing;
   private seq = 0;
 
-  constructor(o: { clock: Clock; log: StrategyLog; instruments: readonly Instrument[]; execution: ExecutionEngine; portfolio: Portfolio; sizing: Sizing }) {
+  /**
+   * `lastOrderSeq`: the highest order number a previous run of this engine used (recovered from the journal),
+   * so client order ids stay unique across restarts and a venue can refuse a replayed one as a duplicate.
+   */
+  constructor(o: { clock: Clock; log: StrategyLog; instruments: readonly Instrument[]; execution: ExecutionEngine; portfolio: Portfolio; sizing: Sizing; lastOrderSeq?: number }) {
+    this.seq = o.lastOrderSeq ?? 0;
     this.clock = o.clock;
     this.log = o.log;
     this.instruments = o.instruments;

@@ -29,6 +29,8 @@ export class FillBooker implements ExecutionListener {
   private readonly strategy: Strategy<any>;
   private readonly clock: { events: number };
   private readonly risk: RiskEngine | undefined;
+  /** While a restarted engine replays its journal: book into the portfolio, but tell no strategy and no breaker. */
+  replaying = false;
 
   constructor(o: { portfolio: Portfolio; instruments: ReadonlyMap<string, Instrument>; strategy: Strategy<any>; eventCounter: { events: number }; risk?: RiskEngine }) {
     this.risk = o.risk;
@@ -52,7 +54,7 @@ export class FillBooker implements ExecutionListener {
         const closedBefore = this.trips.closed.length;
         this.trips.onFill(inst, fill, effect, this.clock.events);
         // The losing-streak breaker counts round trips net of fees.
-        if (this.risk && this.trips.closed.length > closedBefore) {
+        if (this.risk && !this.replaying && this.trips.closed.length > closedBefore) {
           const t = this.trips.closed[this.trips.closed.length - 1];
           this.risk.onTradeClosed(moneyToNumber(t.realized - t.fees));
         }
@@ -63,7 +65,7 @@ export class FillBooker implements ExecutionListener {
       // Modifications change terms, not positions; the strategy hears of them below like of any update.
       case 'order.accepted': case 'order.unknown': case 'order.pending-update': case 'order.updated': case 'order.update-rejected': case 'order.update-denied': break;
     }
-    if (order.request.strategyId !== this.strategy.id) return;
+    if (this.replaying || order.request.strategyId !== this.strategy.id) return;
     this.strategy.onOrderUpdate(orderView(inst, order));
     if (event.type === 'order.filled') {
       const f = event.fill;

@@ -121,6 +121,26 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     return { submitted, notFlattened };
   }
 
+  /**
+   * Rebuild state from a journaled order event after a restart: the OMS, the risk books and the listeners
+   * see it exactly as they did live; nothing is sent and nothing is journaled again. Intents are routed to
+   * the venue their instrument goes to, so a recovered working order can be canceled.
+   */
+  replay(event: OrderEvent): void {
+    if (event.type === 'order.submitted' || event.type === 'order.denied') {
+      const request = event.type === 'order.submitted' ? event.order : undefined;
+      if (request === undefined) return; // a denial never created anything a restart needs
+      const order = this.orders.create(request);
+      const venue = this.routes.get(request.instrumentId) ?? this.routes.get(undefined);
+      if (venue) this.venueOf.set(request.clientOrderId, venue);
+      this.emit(event, order, false);
+      return;
+    }
+    const order = this.orders.get(event.clientOrderId);
+    if (!order) throw new Error(`journal replay: ${event.type} for unknown order ${event.clientOrderId}`);
+    this.emit(event, order, false);
+  }
+
   onVenueReport(report: VenueReport): void {
     const order = this.orders.get(report.clientOrderId);
     if (!order) throw new Error(`venue report ${report.type} for unknown order ${report.clientOrderId}`);
@@ -156,7 +176,7 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     return order;
   }
 
-  private emit(event: OrderEvent, order: ManagedOrder): void {
+  private emit(event: OrderEvent, order: ManagedOrder, journal = true): void {
     let fillNotional;
     if (event.type === 'order.filled') {
       const inst = this.instruments.get(event.fill.instrumentId);
@@ -165,7 +185,7 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     }
     this.orders.apply(event, fillNotional);
     // Intents are journaled by beforeSend, ahead of their request; everything else as it happens.
-    if (event.type !== 'order.submitted' && event.type !== 'order.pending-update') this.wal.record(event);
+    if (journal && event.type !== 'order.submitted' && event.type !== 'order.pending-update') this.wal.record(event);
     this.risk.onOrderEvent(event);
     if (event.type !== 'order.submitted' && event.type !== 'order.denied' && !this.orders.isOpen(order)) {
       this.venueOf.delete(order.request.clientOrderId);

@@ -1,0 +1,108 @@
+import type { OrderEvent, RiskEvent } from '../model/index.ts';
+import type { VenueRequest, WriteAheadLog } from '../execution/index.ts';
+import type { RiskEventListener } from '../risk/index.ts';
+import type { Journal, JournalStream, NewJournalEvent } from './journal.ts';
+
+export interface JournalWriterOptions {
+  readonly journal: Journal;
+  readonly account: string;
+  /** The audit version (code hash + parameters) of each strategy, journaled with its events. */
+  readonly versionOf?: (strategyId: string) => string | undefined;
+  /**
+   * Called once when an append fails: the engine can no longer write ahead, so it must stop opening risk
+   * (fail safe). Requests waiting for that append are never sent.
+   */
+  readonly onFailure: (error: Error) => void;
+}
+
+/**
+ * The engine's side of the journal: implements the execution engine's write-ahead port (a venue request is
+ * sent only after its intent is durable) and records every order and risk event behind it. Appends are
+ * fired in call order; the journal's group commit batches them without reordering.
+ */
+export class JournalWriter implements WriteAheadLog, RiskEventListener {
+  private readonly journal: Journal;
+  private readonly account: string;
+  private readonly versionOf: (strategyId: string) => string | undefined;
+  private readonly onFailure: (error: Error) => void;
+  /** Strategy and instrument of each order, for the stream of events that carry only the order id. */
+  private readonly orderStreams = new Map<string, { strategy: string; instrument: string }>();
+  private inFlight = new Set<Promise<unknown>>();
+  private failed: Error | undefined;
+
+  constructor(o: JournalWriterOptions) {
+    this.journal = o.journal;
+    this.account = o.account;
+    this.versionOf = o.versionOf ?? (() => undefined);
+    this.onFailure = o.onFailure;
+  }
+
+  /** Appends not yet durable. */
+  get pending(): number {
+    return this.inFlight.size;
+  }
+
+  /** Teach the writer an order it did not see submitted (recovered from the journal after a restart). */
+  knowOrder(clientOrderId: string, strategy: string, instrument: string): void {
+    this.orderStreams.set(clientOrderId, { strategy, instrument });
+  }
+
+  beforeSend(request: VenueRequest, send: () => void): void {
+    const event = request.kind === 'cancel'
+      ? { type: 'order.cancel-requested', ts: request.ts, clientOrderId: request.clientOrderId, reason: request.reason }
+      : request.event;
+    if (request.kind === 'submit') {
+      const o = request.event.order;
+      this.orderStreams.set(o.clientOrderId, { strategy: o.strategyId, instrument: o.instrumentId });
+    }
+    this.write(this.orderEvent(event), send);
+  }
+
+  record(event: OrderEvent): void {
+    this.write(this.orderEvent(event));
+  }
+
+  onRiskEvent(event: RiskEvent): void {
+    this.write({ ts: event.ts, stream: { account: this.account }, type: event.type, payload: event });
+  }
+
+  /** Anything else the engine journals (lifecycle, balances, reconciliation results). */
+  recordEvent(event: NewJournalEvent): void {
+    this.write(event);
+  }
+
+  /** Resolves when everything handed over so far is durable. */
+  async flush(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
+    if (this.failed) throw this.failed;
+  }
+
+  private orderEvent(event: { type: string; ts: number; clientOrderId?: string } & object): NewJournalEvent {
+    let stream: JournalStream = { account: this.account };
+    let version: string | undefined;
+    const order = 'order' in event ? (event as { order: { clientOrderId: string; strategyId: string; instrumentId: string } }).order : undefined;
+    const id = order?.clientOrderId ?? event.clientOrderId;
+    const known = order ? { strategy: order.strategyId, instrument: order.instrumentId } : id !== undefined ? this.orderStreams.get(id) : undefined;
+    if (known) {
+      stream = { account: this.account, strategy: known.strategy, instrument: known.instrument };
+      version = this.versionOf(known.strategy);
+    }
+    return version === undefined ? { ts: event.ts, stream, type: event.type, payload: event } : { ts: event.ts, stream, type: event.type, payload: event, version };
+  }
+
+  private write(event: NewJournalEvent, then?: () => void): void {
+    if (this.failed) return; // write-ahead is broken: nothing more goes out
+    const p = this.journal.append([event]).then(
+      () => { if (!this.failed) then?.(); },
+      (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))),
+    );
+    this.inFlight.add(p);
+    void p.finally(() => this.inFlight.delete(p));
+  }
+
+  private fail(error: Error): void {
+    if (this.failed) return;
+    this.failed = error;
+    this.onFailure(error);
+  }
+}
