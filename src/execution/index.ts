@@ -4,3 +4,4 @@ export * from './order-manager.ts';
 export * from './venue-port.ts';
 export * from './execution-engine.ts';
 export * from './write-ahead.ts';
+export * from './reconcile.ts';
