@@ -35,6 +35,11 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     this.risk.killSwitch.connect(this);
   }
 
+  /** After a restart: continue the kill switch's order numbering where the journal left it (ids stay unique). */
+  resumeFlattenNumbering(lastSeq: number): void {
+    this.flattenSeq = Math.max(this.flattenSeq, lastSeq);
+  }
+
   /** Route the given instruments (or, without a list, everything not routed otherwise) to a venue. */
   connectVenue(venue: VenueGateway, instrumentIds?: readonly string[]): void {
     if (instrumentIds === undefined) this.routes.set(undefined, venue);

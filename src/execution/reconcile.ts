@@ -103,6 +103,7 @@ export function planReconciliation(engine: EngineBook, venue: VenueSnapshot): Re
       case 'EXPIRED': accept(o); reports.push({ type: 'order.expired', ts: venue.ts, clientOrderId: id }); break;
       case 'REJECTED': reports.push({ type: 'order.rejected', ts: venue.ts, clientOrderId: id, reason: v.reason ?? 'rejected by the venue' }); break;
       case 'FILLED': unsettled.push(id); break; // filled at the venue but its fills are missing from the snapshot
+      case 'SUBMITTED': case 'UNKNOWN': break; // received, not yet working: its own report will follow
       default: accept(o); break; // still working
     }
   }
