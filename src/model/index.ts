@@ -7,3 +7,4 @@ export * from './market.ts';
 export * from './order.ts';
 export * from './events.ts';
 export * from './time-zones.ts';
+export * from './json.ts';
