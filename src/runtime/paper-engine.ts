@@ -1,0 +1,187 @@
+import { formatMoney, lotsToQuantity, type Bar, type Instrument, type Money, type TradingState } from '../model/index.ts';
+import { SimClock } from '../kernel/index.ts';
+import { RiskEngine, type RiskConfig } from '../risk/index.ts';
+import { ExecutionEngine, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
+import { Portfolio } from '../portfolio/index.ts';
+import { StrategyHost, type StrategyClass, type StrategyLog } from '../strategy/index.ts';
+import type { FeeModel } from '../venues/index.ts';
+import { JournalWriter, type Journal } from '../store/index.ts';
+import { EngineContext, FillBooker, type Sizing } from '../backtest/index.ts';
+import { crashPoint } from './crash-points.ts';
+import { ReportFilter } from './report-filter.ts';
+import { readJournalHistory } from './journal-history.ts';
+import type { VenueSession } from './venue-session.ts';
+
+export interface PaperEngineOptions {
+  readonly account: string;
+  readonly strategyId: string;
+  readonly strategyClass: StrategyClass;
+  readonly params: Readonly<Record<string, unknown>>;
+  /** Code hash + parameters, journaled with the strategy's events. */
+  readonly strategyVersion: string;
+  readonly instrument: Instrument;
+  /** Cash the account starts with on a fresh journal (a restart takes it from the journal). */
+  readonly initialCash: Money;
+  readonly sizing: Sizing;
+  /** The venue's fee schedule, for the buying-power estimate and the exact ledger. */
+  readonly fees?: FeeModel;
+  readonly risk?: RiskConfig;
+  readonly journal: Journal;
+  readonly venue: VenueSession;
+  readonly log?: StrategyLog;
+}
+
+/** What reconciliation found at start-up, as printed and journaled. */
+export interface ReconciliationReport {
+  readonly plan: Omit<ReconciliationPlan, 'reports'> & { readonly applied: number };
+  readonly positions: ReadonlyArray<{ readonly instrument: string; readonly engine: number; readonly venue: number }>;
+  readonly cash: { readonly engine: string; readonly venue: string };
+  readonly mismatch: boolean;
+  readonly verdict: TradingState;
+  readonly lines: readonly string[];
+}
+
+export interface PaperRunSummary {
+  readonly restarted: boolean;
+  readonly replayedEvents: number;
+  readonly reconciliation: ReconciliationReport;
+  /** Venue vs engine at the end of the session (same shape as at start-up). */
+  readonly final: ReconciliationReport;
+  readonly tradingState: TradingState;
+}
+
+const quiet: StrategyLog = { info() {}, warn() {} };
+
+/**
+ * A running engine against a venue session, journaled (DESIGN.md "Modes", "Persistence and recovery"): the
+ * same risk gate, OMS, portfolio and strategy code as a backtest, with time taken from the venue's market
+ * data. Start-up replays the journal, reconciles with the venue (fail closed: anything unexplained sets
+ * REDUCING or HALTED), then trades until the venue's market ends.
+ */
+export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSummary> {
+  const history = await readJournalHistory(o.journal);
+  const instruments = new Map([[o.instrument.id, o.instrument]]);
+  const clock = new SimClock(history.lastTs);
+  const initialCash = history.initialCash ?? o.initialCash;
+  const portfolio = new Portfolio({ instruments: [o.instrument], initialCash });
+  const fees = o.fees;
+  const risk = new RiskEngine({
+    instruments: [o.instrument], clock, config: o.risk,
+    account: { cash: () => portfolio.cash, equity: () => portfolio.equity() },
+    estimateFee: fees ? (_id, value, lots) => fees.fee(o.instrument, lots, value, 'taker') : undefined,
+  });
+  const writer = new JournalWriter({
+    journal: o.journal, account: o.account,
+    versionOf: (id) => (id === o.strategyId ? o.strategyVersion : undefined),
+    // Without the journal nothing may go out: stop opening risk at once (principle 5).
+    onFailure: (err) => risk.state.escalate('HALTED', { kind: 'breaker', name: 'journal' }, `journal append failed: ${err.message}`),
+  });
+  const execution = new ExecutionEngine({ risk, clock, instruments, writeAhead: writer });
+  execution.connectVenue({
+    name: o.venue.name,
+    submit: (order) => { crashPoint('intent-journaled'); o.venue.submit(order); crashPoint('request-sent'); },
+    cancel: (id) => { crashPoint('intent-journaled'); o.venue.cancel(id); crashPoint('request-sent'); },
+    replace: (order) => { crashPoint('intent-journaled'); o.venue.replace(order); crashPoint('request-sent'); },
+  });
+  const strategy = new o.strategyClass(o.params);
+  const context = new EngineContext({
+    clock, log: o.log ?? quiet, instruments: [o.instrument], execution, portfolio, sizing: o.sizing, lastOrderSeq: history.lastOrderSeq(o.strategyId),
+  });
+  strategy.attach(context, o.strategyId);
+  const booker = new FillBooker({ portfolio, instruments, strategy, eventCounter: { events: 0 }, risk });
+  execution.addListener(booker);
+  const host = new StrategyHost(strategy, [o.instrument.id]);
+  const filter = new ReportFilter(execution.orders);
+
+  // 1. State = fold over the journal. Nothing is sent, no strategy is told.
+  booker.replaying = true;
+  for (const e of history.orderEvents) {
+    execution.replay(e);
+    if (e.type === 'order.filled') filter.booked(e.fill.tradeId);
+  }
+  booker.replaying = false;
+  execution.resumeFlattenNumbering(history.lastOrderSeq('kill-switch'));
+  if (history.tradingState && history.tradingState.to !== 'ACTIVE') {
+    risk.state.escalate(history.tradingState.to, { kind: 'restart', source: 'journal' }, `${history.tradingState.reason} (restored from the journal)`);
+  }
+  risk.addListener(writer);
+  if (!history.started) {
+    writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id }, version: o.strategyVersion });
+  }
+
+  // 2. Reconcile with the venue before anything new can happen. Reports that arrive meanwhile wait.
+  const early: Array<() => void> = [];
+  let live = false;
+  o.venue.onReport((r) => {
+    const apply = () => {
+      crashPoint('report-received');
+      if (r.ts > clock.now()) clock.advanceTo(r.ts);
+      if (filter.admit(r)) execution.onVenueReport(r);
+      crashPoint('report-applied');
+    };
+    if (live) apply();
+    else early.push(apply);
+  });
+  o.venue.onMarket((bar: Bar) => {
+    if (!live) return;
+    crashPoint('market-event');
+    if (bar.ts > clock.now()) clock.advanceTo(bar.ts);
+    portfolio.onMarketEvent(bar);
+    risk.onMarketEvent(bar);
+    host.onMarketEvent(bar);
+  });
+  o.venue.onDisconnect((reason) => risk.onVenueConnection(o.venue.name, false, reason));
+  const snapshot = await o.venue.query();
+  const reconciliation = reconcile(snapshot, true);
+  writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.reconciled', payload: reconciliation });
+  await writer.flush();
+
+  // 3. Trade until the venue's market ends.
+  live = true;
+  for (const apply of early.splice(0)) apply();
+  host.start();
+  o.venue.start();
+  await o.venue.ended;
+  host.stop();
+  await writer.flush();
+  const final = reconcile(await o.venue.query(), false);
+  writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.stopped', payload: final });
+  await writer.flush();
+  return { restarted: history.started, replayedEvents: history.orderEvents.length, reconciliation, final, tradingState: risk.tradingState };
+
+  /** Apply what the venue knows that the journal does not, then compare; unexplained differences fail closed. */
+  function reconcile(venue: VenueSnapshot, apply: boolean): ReconciliationReport {
+    if (venue.ts > clock.now()) clock.advanceTo(venue.ts);
+    const plan = planReconciliation({ orders: execution.orders.all(), tradeIds: new Set(booker.fills.map((f) => f.tradeId)) }, venue);
+    let applied = 0;
+    if (apply) {
+      for (const r of plan.reports) {
+        if (!filter.admit(r)) continue;
+        execution.onVenueReport(r);
+        applied++;
+      }
+    }
+    const positions = [...new Set([o.instrument.id, ...Object.keys(venue.positions)])].map((id) => ({
+      instrument: id, engine: risk.exposure.instruments.get(id)?.lots ?? 0, venue: venue.positions[id] ?? 0,
+    }));
+    const ccy = o.instrument.quoteCurrency;
+    const cash = { engine: formatMoney(portfolio.cash, ccy), venue: formatMoney(venue.cash, ccy) };
+    const mismatch = positions.some((p) => p.engine !== p.venue) || portfolio.cash !== venue.cash;
+    const unexplained = plan.externalOrders.length + plan.externalFills.length + plan.unsettled.length;
+    const verdict: TradingState = mismatch ? 'HALTED' : unexplained > 0 ? 'REDUCING' : 'ACTIVE';
+    const lines = [
+      `reconciliation with ${o.venue.name}: ${apply ? `${applied} report(s) applied` : 'end of session'}`,
+      ...plan.neverReached.map((id) => `  ${id}: journaled but never reached the venue; marked rejected, not resubmitted`),
+      ...plan.externalOrders.map((id) => `  ${id}: an order at the venue the journal does not know`),
+      ...plan.externalFills.map((id) => `  trade ${id}: a fill at the venue for an order the journal does not know`),
+      ...plan.unsettled.map((id) => `  ${id}: state cannot be settled from the venue's answer`),
+      ...positions.map((p) => `  position ${p.instrument}: engine ${lotsToQuantity(o.instrument, p.engine)}, venue ${lotsToQuantity(o.instrument, p.venue)}${p.engine === p.venue ? '' : '  MISMATCH'}`),
+      `  cash: engine ${cash.engine}, venue ${cash.venue}${portfolio.cash === venue.cash ? '' : '  MISMATCH'}`,
+      `  verdict: ${verdict === 'ACTIVE' ? 'in agreement' : verdict === 'REDUCING' ? 'unexplained orders or fills: REDUCING until an operator confirms' : 'positions or cash differ: HALTED'}`,
+    ];
+    if (verdict !== 'ACTIVE') {
+      risk.state.escalate(verdict, { kind: 'breaker', name: 'reconciliation' }, `reconciliation with ${o.venue.name}: ${lines.slice(1, -1).map((l) => l.trim()).join('; ')}`);
+    }
+    return { plan: { neverReached: plan.neverReached, externalOrders: plan.externalOrders, externalFills: plan.externalFills, unsettled: plan.unsettled, applied }, positions, cash, mismatch, verdict, lines };
+  }
+}

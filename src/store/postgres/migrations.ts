@@ -1,0 +1,173 @@
+import type pg from 'pg';
+import { KeelError } from '../../model/errors.ts';
+
+/**
+ * Versioned schema of the PostgreSQL journal. A migration is appended, never edited: a journal written by
+ * version N must open under every later version of the code. `schema_migrations` records what was applied.
+ */
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  /** SQL run with `search_path` set to the journal's schema. */
+  readonly sql: string;
+}
+
+const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'events, snapshots and read models',
+    sql: `
+      -- seq is assigned by the single writer as last + 1 inside the append transaction, not by a sequence:
+      -- a rolled-back nextval() would leave a gap, and readers rely on 1, 2, 3, ... without gaps.
+      CREATE TABLE events (
+        seq        bigint PRIMARY KEY,
+        ts         bigint NOT NULL,
+        account    text   NOT NULL,
+        strategy   text,
+        instrument text,
+        type       text   NOT NULL,
+        -- json, not jsonb: the text is kept exactly as the codec wrote it (key order, bigint tags).
+        payload    json   NOT NULL,
+        version    text
+      );
+      CREATE INDEX events_by_account ON events (account, seq);
+
+      CREATE TABLE snapshots (
+        seq      bigint PRIMARY KEY,
+        ts       bigint NOT NULL,
+        state    json   NOT NULL,
+        saved_at timestamptz NOT NULL DEFAULT now()
+      );
+
+      CREATE TABLE orders (
+        client_order_id  text PRIMARY KEY,
+        account          text   NOT NULL,
+        strategy         text   NOT NULL,
+        instrument       text   NOT NULL,
+        side             text   NOT NULL,
+        type             text   NOT NULL,
+        quantity         bigint NOT NULL,
+        filled_quantity  bigint NOT NULL,
+        status           text   NOT NULL,
+        venue_order_id   text,
+        reason           text,
+        is_open          boolean NOT NULL,
+        updated_seq      bigint NOT NULL
+      );
+      CREATE INDEX orders_open ON orders (account) WHERE is_open;
+
+      CREATE TABLE fills (
+        seq             bigint NOT NULL,
+        trade_id        text   NOT NULL,
+        client_order_id text   NOT NULL,
+        account         text   NOT NULL,
+        strategy        text   NOT NULL,
+        instrument      text   NOT NULL,
+        side            text   NOT NULL,
+        quantity        bigint NOT NULL,
+        price           bigint NOT NULL,
+        -- Money in 10^-12 units, exact.
+        fee             numeric NOT NULL,
+        ts              bigint NOT NULL,
+        PRIMARY KEY (seq, trade_id)
+      );
+
+      CREATE TABLE positions (
+        account     text   NOT NULL,
+        instrument  text   NOT NULL,
+        lots        bigint NOT NULL,
+        updated_seq bigint NOT NULL,
+        PRIMARY KEY (account, instrument)
+      );
+
+      CREATE TABLE balances (
+        account      text    NOT NULL,
+        currency     text    NOT NULL,
+        cash         numeric NOT NULL,
+        equity       numeric NOT NULL,
+        realized_pnl numeric NOT NULL,
+        updated_seq  bigint  NOT NULL,
+        PRIMARY KEY (account, currency)
+      );
+    `,
+  },
+];
+
+/** The schema version this code writes. */
+export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * Advisory lock keys, (class, schema hash) pairs so they show up readably in pg_locks. The class numbers are
+ * arbitrary but fixed: changing them would let an old and a new engine both believe they own a schema.
+ */
+export const LOCK_CLASS_MIGRATE = 0x4b454c01; // "KEL" + 1
+export const LOCK_CLASS_WRITER = 0x4b454c02;
+
+/**
+ * Bring `schema` to SCHEMA_VERSION in one transaction, under an advisory lock so that two engines starting at
+ * once do not both create tables. Refuses (and leaves everything as it was) a schema written by newer code, or
+ * a schema that holds tables but no journal. Returns the version found before migrating.
+ */
+export async function migrate(client: pg.Client, schema: string, server: string): Promise<number> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_CLASS_MIGRATE, schema]);
+    await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
+    await client.query(`SET LOCAL search_path TO ${schema}`);
+    const found = await versionOf(client, schema);
+    if (found === undefined) {
+      const tables = await client.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = $1`, [schema]);
+      if (tables.rows[0].n > 0) {
+        throw new KeelError('JOURNAL_SCHEMA', `schema "${schema}" holds tables but no Keel journal; refusing to write into it`, {
+          field: 'journal', value: `${server} schema ${schema}`, hint: 'give the journal a schema of its own',
+        });
+      }
+      await client.query(`CREATE TABLE schema_migrations (version int PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    }
+    const current = found ?? 0;
+    checkNotNewer(current, schema, server);
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      await client.query(m.sql);
+      await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [m.version, m.name]);
+    }
+    await client.query('COMMIT');
+    return current;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw err;
+  }
+}
+
+/**
+ * For read-only opens: the schema must already be at SCHEMA_VERSION (a reader never migrates, so that a
+ * `keel state` run against a live engine cannot change what the engine writes to).
+ */
+export async function checkVersion(client: pg.Client, schema: string, server: string): Promise<void> {
+  const found = await versionOf(client, schema);
+  const where = `${server} schema ${schema}`;
+  if (found === undefined) {
+    throw new KeelError('JOURNAL_SCHEMA', `there is no journal in schema "${schema}"`, { field: 'journal', value: where, hint: 'check the schema name; an engine creates it on its first start' });
+  }
+  checkNotNewer(found, schema, server);
+  if (found < SCHEMA_VERSION) {
+    throw new KeelError('JOURNAL_SCHEMA', `journal schema version ${found} is older than this Keel's ${SCHEMA_VERSION}`, {
+      field: 'journal', value: where, hint: 'open it once for writing (start the engine) to migrate it',
+    });
+  }
+}
+
+async function versionOf(client: pg.Client, schema: string): Promise<number | undefined> {
+  const exists = await client.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'schema_migrations'`, [schema]);
+  if (exists.rowCount === 0) return undefined;
+  const r = await client.query<{ v: number | null }>(`SELECT max(version) AS v FROM ${schema}.schema_migrations`);
+  return r.rows[0].v ?? 0;
+}
+
+function checkNotNewer(found: number, schema: string, server: string): void {
+  if (found > SCHEMA_VERSION) {
+    throw new KeelError('JOURNAL_SCHEMA', `journal schema version ${found} is newer than this Keel understands (${SCHEMA_VERSION}); nothing was changed`, {
+      field: 'journal', value: `${server} schema ${schema}`, hint: 'run the Keel version that wrote this journal, or a newer one',
+    });
+  }
+}
