@@ -1,5 +1,6 @@
 import { KeelError } from '../model/index.ts';
 import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
+import { paperCommand } from './commands/paper.ts';
 import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
 import { DATA_HELP, dataCommand } from './commands/data.ts';
 import { strategiesCommand } from './commands/strategies.ts';
@@ -8,6 +9,7 @@ import { CONTROL_HELP, killCommand, rearmCommand, statusCommand } from './comman
 const HELP = `keel: one strategy from backtest to paper to live trading
 
   keel backtest --strategy sma-cross --data FILE [...]   run a backtest (keel backtest --help)
+  keel paper --strategy sma-cross --venue HOST:PORT --journal FILE   trade against a venue, journaled (keel paper --help)
   keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
   keel data validate FILE                                check a data file and list its problems
   keel strategies                                        built-in strategies and their parameters
@@ -27,6 +29,7 @@ async function main(argv: string[]): Promise<number> {
     case 'analyze': return analyzeCommand(rest);
     case 'data': return dataCommand(rest);
     case 'strategies': return strategiesCommand();
+    case 'paper': return paperCommand(rest);
     case 'kill': return killCommand(rest);
     case 'rearm': return rearmCommand(rest);
     case 'status': return statusCommand(rest);

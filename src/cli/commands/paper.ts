@@ -1,0 +1,78 @@
+import { KeelError, parseMoney } from '../../model/index.ts';
+import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
+import { SocketVenue } from '../../venues/index.ts';
+import { openSqliteJournal, type Journal } from '../../store/index.ts';
+import { parseSizing } from '../../backtest/index.ts';
+import { runPaperEngine } from '../../runtime/index.ts';
+import { parseFlags, required } from '../args.ts';
+import { feeModelFromFlags } from '../fees-and-slippage.ts';
+import { readFileSync } from 'node:fs';
+import { parseRiskConfig } from '../../risk/index.ts';
+
+export const PAPER_HELP = `keel paper: trade a strategy against a venue, journaled (restart-safe)
+
+  --strategy NAME|FILE      as keel backtest
+  --params a=1,b=2          strategy parameters
+  --venue HOST:PORT         the simulated venue server (node src/venues/sim-server/main.ts)
+  --account ID              the account at the venue (default paper)
+  --journal FILE            the journal (SQLite file; created if missing). A restart with the same
+                            journal replays it and reconciles with the venue before trading
+  --cash 100000             starting cash on a fresh journal (must match the venue's account)
+  --sizing all-in|units:N|percent:P   entry size (default units:1)
+  --commission-pct P ...    the venue's fee schedule (as keel backtest), for buying-power estimates
+  --risk FILE               risk limits (YAML, docs/risk-config.md)
+  --quiet                   print only the reconciliation verdicts and errors
+`;
+
+const OPTIONS = {
+  strategy: { type: 'string' }, params: { type: 'string' }, venue: { type: 'string' }, account: { type: 'string' }, journal: { type: 'string' },
+  cash: { type: 'string' }, sizing: { type: 'string' }, risk: { type: 'string' },
+  'commission-pct': { type: 'string' }, 'commission-per-unit': { type: 'string' }, 'commission-min': { type: 'string' },
+  'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
+  quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+} as const;
+
+export async function paperCommand(argv: string[]): Promise<number> {
+  const { values: v } = parseFlags(argv, OPTIONS, 'paper');
+  if (v.help) { process.stdout.write(PAPER_HELP); return 0; }
+  const loaded = await loadStrategy(required(v.strategy, '--strategy', 'e.g. --strategy sma-cross'));
+  const params = resolveParams(loaded.cls.params, v.params ? parseParamString(v.params) : {}, loaded.name);
+  const venueArg = required(v.venue, '--venue', 'e.g. --venue 127.0.0.1:7400');
+  const m = /^([^:]+):(\d+)$/.exec(venueArg);
+  if (!m) throw new KeelError('BAD_ARGUMENT', 'must be HOST:PORT', { field: '--venue', value: venueArg });
+  const journalPath = required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite');
+  const risk = v.risk !== undefined ? parseRiskConfig(readRisk(v.risk), v.risk) : undefined;
+  const fees = feeModelFromFlags(v);
+  const journal: Journal = await openSqliteJournal({ path: journalPath });
+  const account = v.account ?? 'paper';
+  let venue: SocketVenue;
+  try {
+    venue = await SocketVenue.connect(m[1], Number(m[2]), account);
+  } catch (err) {
+    await journal.close();
+    throw new KeelError('VENUE_UNREACHABLE', `cannot be reached: ${(err as Error).message}`, { field: '--venue', value: venueArg });
+  }
+  const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
+  try {
+    const summary = await runPaperEngine({
+      account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
+      instrument: venue.instrument, initialCash: parseMoney(v.cash ?? '100000', '--cash'), sizing: parseSizing(v.sizing ?? 'units:1'),
+      fees, risk, journal, venue,
+      log: v.quiet ? undefined : { info: (msg) => process.stderr.write(`[${strategyId}] ${msg}\n`), warn: (msg) => process.stderr.write(`[${strategyId}] warning: ${msg}\n`) },
+    });
+    const out = v.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events` : 'fresh journal'];
+    process.stdout.write([...out, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
+    return summary.final.mismatch ? 1 : 0;
+  } finally {
+    await venue.close();
+    await journal.close();
+  }
+}
+
+function readRisk(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new KeelError('BAD_RISK_CONFIG', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field: '--risk', value: path });
+  }
+}
