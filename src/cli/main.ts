@@ -1,6 +1,7 @@
 import { KeelError } from '../model/index.ts';
 import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
-import { paperCommand } from './commands/paper.ts';
+import { PAPER_HELP, paperCommand } from './commands/paper.ts';
+import { JOURNAL_HELP, reconcileCommand, stateCommand } from './commands/journal.ts';
 import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
 import { DATA_HELP, dataCommand } from './commands/data.ts';
 import { strategiesCommand } from './commands/strategies.ts';
@@ -13,6 +14,8 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
   keel data validate FILE                                check a data file and list its problems
   keel strategies                                        built-in strategies and their parameters
+  keel state --journal FILE                              positions, open orders, last events of a journal
+  keel reconcile --journal FILE --venue HOST:PORT        compare a journal with its venue and print the report
   keel kill --control DIR [--flatten] [--reason TEXT]    kill switch: cancel all, halt (keel kill --help)
   keel rearm --control DIR --reason TEXT                 trade again after a halt
   keel status --control DIR                              an engine's trading state
@@ -20,7 +23,9 @@ const HELP = `keel: one strategy from backtest to paper to live trading
 ${BACKTEST_HELP}
 ${ANALYZE_HELP}
 ${DATA_HELP}
-${CONTROL_HELP}`;
+${CONTROL_HELP}
+${PAPER_HELP}
+${JOURNAL_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -30,6 +35,8 @@ async function main(argv: string[]): Promise<number> {
     case 'data': return dataCommand(rest);
     case 'strategies': return strategiesCommand();
     case 'paper': return paperCommand(rest);
+    case 'state': return stateCommand(rest);
+    case 'reconcile': return reconcileCommand(rest);
     case 'kill': return killCommand(rest);
     case 'rearm': return rearmCommand(rest);
     case 'status': return statusCommand(rest);

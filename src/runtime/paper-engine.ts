@@ -29,6 +29,8 @@ export interface PaperEngineOptions {
   readonly journal: Journal;
   readonly venue: VenueSession;
   readonly log?: StrategyLog;
+  /** Stop after start-up reconciliation (`keel reconcile`): replay, reconcile, journal the result, trade nothing. */
+  readonly reconcileOnly?: boolean;
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
@@ -135,6 +137,10 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   const reconciliation = reconcile(snapshot, true);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.reconciled', payload: reconciliation });
   await writer.flush();
+
+  if (o.reconcileOnly) {
+    return { restarted: history.started, replayedEvents: history.orderEvents.length, reconciliation, final: reconciliation, tradingState: risk.tradingState };
+  }
 
   // 3. Trade until the venue's market ends.
   live = true;

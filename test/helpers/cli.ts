@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, resolve } from 'node:path';
 
@@ -9,4 +9,16 @@ export const ORCL = resolve(ROOT, '../shared/data/daily/ORCL-1995-2014.csv');
 export function keel(args: string[], opts: { cwd?: string } = {}): { code: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [resolve(ROOT, 'bin/keel.js'), ...args], { cwd: opts.cwd ?? ROOT, encoding: 'utf8', env: { ...process.env, KEEL_DEBUG: '' } });
   return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** As `keel`, without blocking this process (for commands that talk to a server the test itself runs). */
+export function keelAsync(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/keel.js'), ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, KEEL_DEBUG: '' } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('exit', (code) => res({ code: code ?? -1, stdout, stderr }));
+  });
 }
