@@ -92,6 +92,16 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   strategy.attach(context, o.strategyId);
   const booker = new FillBooker({ portfolio, instruments, strategy, eventCounter: { events: 0 }, risk });
   execution.addListener(booker);
+  // The balances read model: cash, equity and realised PnL after every fill, exact.
+  execution.addListener({
+    onOrderEvent(e) {
+      if (e.type !== 'order.filled' || booker.replaying) return;
+      writer.recordEvent({
+        ts: e.ts, stream: { account: o.account }, type: 'account.balance',
+        payload: { currency: portfolio.currency, cash: portfolio.cash, equity: portfolio.equityExact(), realizedPnl: portfolio.realizedPnl() },
+      });
+    },
+  });
   const host = new StrategyHost(strategy, [o.instrument.id]);
   const filter = new ReportFilter(execution.orders);
 

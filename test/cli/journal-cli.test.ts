@@ -39,7 +39,7 @@ test('journal commands: a missing or corrupt journal and an unreachable venue ar
     writeFileSync(bad, 'not a database at all');
     const corrupt = keel(['state', '--journal', bad]);
     assert.equal(corrupt.code, 2);
-    assert.match(corrupt.stderr, /^keel: journal = ".*bad\.sqlite": is not a SQLite journal \(wrong file header\); it was left untouched \(restore it from a backup/);
+    assert.match(corrupt.stderr, /^keel: journal = ".*bad\.sqlite": is not a SQLite journal \(wrong file header\); it was left untouched \(.*restore it from a backup/);
     assert.equal(readFileSync(bad, 'utf8'), 'not a database at all');
     const paper = keel(['paper', '--strategy', 'sma-cross', '--venue', '127.0.0.1:1', '--journal', join(dir, 'j.sqlite')]);
     assert.equal(paper.code, 2);

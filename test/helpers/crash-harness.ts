@@ -20,7 +20,7 @@ export function killPlan(seed: number): Kill[] {
   return Array.from({ length: n }, () => {
     if (rnd.next() < 0.2) return { afterMs: 150 + Math.floor(rnd.next() * 500) };
     const point = POINTS[Math.floor(rnd.next() * POINTS.length)];
-    return { point, hit: 1 + Math.floor(rnd.next() * (point === 'market-event' ? 120 : 12)) };
+    return { point, hit: 1 + Math.floor(rnd.next() * (point === 'market-event' ? 100 : 8)) };
   });
 }
 

