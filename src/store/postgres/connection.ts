@@ -77,7 +77,7 @@ export class PgSession {
   exclusive<T>(fn: (client: pg.Client) => Promise<T>): Promise<T> {
     const run = this.tail.then(async () => {
       if (this.brokenBy) throw this.brokenBy;
-      if (this.closed) throw new Error('the PostgreSQL journal is closed');
+      if (this.closed) throw new KeelError('JOURNAL_CLOSED', 'is closed', { field: 'journal', value: this.server });
       try {
         return await fn(this.client);
       } catch (err) {

@@ -1,13 +1,15 @@
 import type pg from 'pg';
 import { KeelError } from '../../model/errors.ts';
-import { decodePayload, encodePayload } from '../event-codec.ts';
+import { decodePayload, encodeNewEvent, encodePayload } from '../event-codec.ts';
+import { projectionProblem } from '../projection.ts';
 import type {
   BalanceRow, Durability, FillRow, Journal, JournalRecord, NewJournalEvent, OrderRow, PositionRow, ReadOptions, SnapshotRecord,
 } from '../journal.ts';
 import { checkSchemaName, resolvePostgresConfig, type PostgresConnectionOptions } from './config.ts';
 import { PgSession } from './connection.ts';
 import { checkVersion, migrate } from './migrations.ts';
-import { ReadModelWriter, readBalances, readFills, readOrders, readPositions } from './read-models.ts';
+import { appendStatement } from './append-statement.ts';
+import { ReadModelPlanner, type StoredOrders, readBalances, readFills, readOrders, readPositions } from './read-models.ts';
 import { acquireWriterLock } from './writer-lock.ts';
 
 export interface PostgresJournalOptions {
@@ -24,10 +26,11 @@ export interface PostgresJournalOptions {
   readonly readOnly?: boolean;
 }
 
-/** Whole append calls are packed into one transaction up to about this many events; a bigger call still goes in one. */
-const MAX_BATCH_EVENTS = 5000;
-/** Rows per multi-row INSERT: past a few thousand, pg's array encoding and the server's unnest slow down. */
-const INSERT_CHUNK = 1000;
+/**
+ * Whole append calls are packed into one transaction up to about this many events (a bigger call still goes
+ * in one): past a few thousand rows per statement, pg's array encoding and the server's unnest get slower.
+ */
+const MAX_BATCH_EVENTS = 2000;
 
 interface PendingAppend {
   readonly rows: readonly EventRow[];
@@ -90,13 +93,15 @@ export class PostgresJournal implements Journal {
   private readonly session: PgSession;
   private readonly schema: string;
   private readonly readOnly: boolean;
-  private readonly readModels: ReadModelWriter;
+  private readonly readModels: ReadModelPlanner;
   private readonly queue: PendingAppend[] = [];
   /** Last committed sequence; only this writer appends (writer lock), so memory is the truth. */
   private last: number;
   private flushing: Promise<void> | undefined;
   private failure: unknown;
   private closing = false;
+  private commits = 0;
+  private committedEvents = 0;
 
   constructor(session: PgSession, schema: string, durability: Durability, location: string, readOnly: boolean, last: number) {
     this.session = session;
@@ -105,7 +110,7 @@ export class PostgresJournal implements Journal {
     this.location = location;
     this.readOnly = readOnly;
     this.last = last;
-    this.readModels = new ReadModelWriter(schema);
+    this.readModels = new ReadModelPlanner(schema);
   }
 
   append(events: readonly NewJournalEvent[]): Promise<readonly number[]> {
@@ -113,7 +118,13 @@ export class PostgresJournal implements Journal {
     if (refused) return Promise.reject(refused);
     let rows: EventRow[];
     try {
-      rows = events.map((event, i) => ({ event: checkEvent(event, i), payload: encodePayload(event.payload) }));
+      rows = events.map((event, i) => {
+        const payload = encodeNewEvent(event, i);
+        // Checked here, not when the batch is projected: a payload the read models cannot read fails its own call only.
+        const problem = projectionProblem(event.type, event.payload);
+        if (problem !== undefined) throw new KeelError('BAD_JOURNAL_EVENT', problem, { field: `events[${i}]`, value: event.type });
+        return { event, payload };
+      });
     } catch (err) {
       return Promise.reject(err);
     }
@@ -154,8 +165,11 @@ export class PostgresJournal implements Journal {
     const state = encodePayload(snapshot.state);
     // A snapshot describes state that includes every event appended before it was taken: let those land first.
     await this.idle();
-    if (!Number.isSafeInteger(snapshot.seq) || snapshot.seq < 0 || snapshot.seq > this.last) {
-      throw new KeelError('BAD_SNAPSHOT', `must be a journaled sequence (0..${this.last})`, { field: 'snapshot.seq', value: snapshot.seq });
+    if (!Number.isSafeInteger(snapshot.seq) || snapshot.seq < 0) {
+      throw new KeelError('BAD_SNAPSHOT', 'must be a journal sequence number', { field: 'snapshot.seq', value: snapshot.seq });
+    }
+    if (snapshot.seq > this.last) {
+      throw new KeelError('BAD_SNAPSHOT', `is beyond the last journaled event (${this.last})`, { field: 'snapshot.seq', value: snapshot.seq });
     }
     await this.session.query(
       `INSERT INTO ${this.schema}.snapshots (seq, ts, state) VALUES ($1, $2, $3)
@@ -188,6 +202,11 @@ export class PostgresJournal implements Journal {
     return this.session.exclusive((c) => readBalances(c, this.schema, filter));
   }
 
+  /** How many transactions the appends took and how many events they carried (benchmarks, tests of group commit). */
+  stats(): { readonly commits: number; readonly events: number } {
+    return { commits: this.commits, events: this.committedEvents };
+  }
+
   /** A server setting of this journal's session (diagnostics, e.g. "synchronous_commit"). */
   async setting(name: string): Promise<string> {
     const rows = await this.session.query<{ v: string }>('SELECT current_setting($1) AS v', [name]);
@@ -211,7 +230,7 @@ export class PostgresJournal implements Journal {
     if (this.readOnly) {
       return new KeelError('JOURNAL_READ_ONLY', 'was opened read-only', { field: 'journal', value: this.location, hint: 'open it without readOnly to append' });
     }
-    if (this.closing) return new Error('the PostgreSQL journal is closed');
+    if (this.closing) return new KeelError('JOURNAL_CLOSED', 'is closed', { field: 'journal', value: this.location });
     return this.failure;
   }
 
@@ -235,7 +254,7 @@ export class PostgresJournal implements Journal {
     this.flushing = undefined;
   }
 
-  /** One transaction: the batch's events with seq = last + 1, … and the read-model changes they imply. */
+  /** One transaction (one statement): the batch's events with seq = last + 1, … and the read-model changes they imply. */
   private async commit(c: pg.Client, batch: readonly PendingAppend[]): Promise<number[][]> {
     const records: JournalRecord[] = [];
     const payloads: string[] = [];
@@ -251,18 +270,22 @@ export class PostgresJournal implements Journal {
       seqs.push(mine);
     }
     if (records.length === 0) return seqs;
-    await c.query('BEGIN');
-    try {
-      for (let from = 0; from < records.length; from += INSERT_CHUNK) {
-        await insertEvents(c, this.schema, records.slice(from, from + INSERT_CHUNK), payloads.slice(from, from + INSERT_CHUNK));
+    const stored: StoredOrders = new Map();
+    for (;;) {
+      const changes = await this.readModels.plan(c, records, stored);
+      try {
+        await c.query(appendStatement(this.schema, records, payloads, changes));
+        break;
+      } catch (err) {
+        // An order intent repeated under a known client order id: nothing was written; plan again knowing it.
+        if (!this.readModels.isOrderConflict(err) || changes.assumedNew.length === 0) throw err;
+        await this.readModels.learn(c, changes.assumedNew, stored);
       }
-      await this.readModels.apply(c, records);
-      await c.query('COMMIT');
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw err;
     }
     this.last = seq;
+    this.commits++;
+    this.committedEvents += records.length;
+    this.readModels.committedBatch(stored);
     return seqs;
   }
 }
@@ -277,20 +300,6 @@ function toRecord(r: EventDbRow): JournalRecord {
   return r.version !== null ? { ...base, version: r.version } : base;
 }
 
-async function insertEvents(c: pg.Client, schema: string, records: readonly JournalRecord[], payloads: readonly string[]): Promise<void> {
-  // unnest over one array per column: a single statement whatever the batch size, with 8 parameters.
-  await c.query({
-    name: `keel-insert-events-${schema}`,
-    text: `INSERT INTO ${schema}.events (seq, ts, account, strategy, instrument, type, payload, version)
-           SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[], $7::json[], $8::text[])`,
-    values: [
-      records.map((r) => r.seq), records.map((r) => r.ts), records.map((r) => r.stream.account),
-      records.map((r) => r.stream.strategy ?? null), records.map((r) => r.stream.instrument ?? null),
-      records.map((r) => r.type), payloads, records.map((r) => r.version ?? null),
-    ],
-  });
-}
-
 async function lastSeqOf(c: pg.Client, schema: string): Promise<number> {
   const r = await c.query<{ seq: number }>(`SELECT coalesce(max(seq), 0)::bigint AS seq FROM ${schema}.events`);
   return r.rows[0].seq;
@@ -301,15 +310,4 @@ function takeBatch(queue: PendingAppend[]): PendingAppend[] {
   let events = 0;
   while (n < queue.length && (n === 0 || events + queue[n].rows.length <= MAX_BATCH_EVENTS)) events += queue[n++].rows.length;
   return queue.splice(0, n);
-}
-
-/** Bad input is the caller's bug or bad data; refuse it before it can poison a batch shared with others. */
-function checkEvent(e: NewJournalEvent, i: number): NewJournalEvent {
-  const field = `events[${i}]`;
-  if (!Number.isSafeInteger(e?.ts)) throw new KeelError('BAD_JOURNAL_EVENT', 'ts must be epoch milliseconds (an integer)', { field: `${field}.ts`, value: e?.ts });
-  if (typeof e.type !== 'string' || e.type === '') throw new KeelError('BAD_JOURNAL_EVENT', 'type must be a non-empty string', { field: `${field}.type`, value: e.type });
-  if (typeof e.stream?.account !== 'string' || e.stream.account === '') {
-    throw new KeelError('BAD_JOURNAL_EVENT', 'stream.account must be a non-empty string', { field: `${field}.stream.account`, value: e.stream?.account });
-  }
-  return e;
 }
