@@ -36,12 +36,13 @@ export interface EngineRun {
 }
 
 /** Run `keel paper` once against the venue, optionally killed per `kill`. */
-export function runEngine(port: number, journal: string, kill?: Kill, extra: string[] = []): Promise<EngineRun> {
+export function runEngine(port: number, journalArgs: string | string[], kill?: Kill, extra: string[] = []): Promise<EngineRun> {
+  const journal = typeof journalArgs === 'string' ? ['--journal', journalArgs] : journalArgs;
   const env = { ...process.env, KEEL_DEBUG: '' } as NodeJS.ProcessEnv;
   if (kill && 'point' in kill) env.KEEL_CRASH_AT = `${kill.point}:${kill.hit}`;
   else delete env.KEEL_CRASH_AT;
   const child = spawn(process.execPath, [resolve(ROOT, 'bin/keel.js'), 'paper', '--strategy', 'sma-cross', '--params', 'fast=2,slow=5',
-    '--venue', `127.0.0.1:${port}`, '--journal', journal, '--sizing', 'units:100', '--commission-pct', '0.1', '--quiet', ...extra], { cwd: ROOT, env });
+    '--venue', `127.0.0.1:${port}`, ...journal, '--sizing', 'units:100', '--commission-pct', '0.1', '--quiet', ...extra], { cwd: ROOT, env });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => { stdout += d; });

@@ -1,11 +1,11 @@
 import { KeelError, formatMoney, type Instrument } from '../../model/index.ts';
-import { openSqliteJournal, type Journal } from '../../store/index.ts';
+import type { Journal } from '../../store/index.ts';
+import { openJournalArg } from '../journal-arg.ts';
 import { Strategy } from '../../strategy/index.ts';
 import { SocketVenue } from '../../venues/index.ts';
 import { parseSizing } from '../../backtest/index.ts';
 import { runPaperEngine } from '../../runtime/index.ts';
 import { numberFlag, parseFlags, required } from '../args.ts';
-import { existsSync } from 'node:fs';
 
 export const JOURNAL_HELP = `keel state --journal FILE [--events N]      positions, open orders and the last events of a journal
 keel reconcile --journal FILE --venue HOST:PORT [--account ID]
@@ -13,15 +13,15 @@ keel reconcile --journal FILE --venue HOST:PORT [--account ID]
                                             and print the report (the engine must not be running)
 `;
 
-async function openExisting(path: string): Promise<Journal> {
-  if (!existsSync(path)) throw new KeelError('JOURNAL_NOT_FOUND', 'does not exist', { field: '--journal', value: path });
-  return openSqliteJournal({ path });
+function openExisting(path: string, schema: string | undefined, readOnly = false): Promise<Journal> {
+  return openJournalArg(path, { schema, mustExist: true, readOnly });
 }
 
 export async function stateCommand(argv: string[]): Promise<number> {
-  const { values: v } = parseFlags(argv, { journal: { type: 'string' }, events: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'state');
+  const { values: v } = parseFlags(argv, { journal: { type: 'string' }, 'journal-schema': { type: 'string' }, events: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'state');
   if (v.help) { process.stdout.write(JOURNAL_HELP); return 0; }
-  const journal = await openExisting(required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite'));
+  // Read-only: `keel state` may look at the journal of a running engine.
+  const journal = await openExisting(required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite'), v['journal-schema'], true);
   try {
     const n = numberFlag(v.events ?? '10', '--events', { integer: true, min: 0 })!;
     const last = await journal.lastSeq();
@@ -55,9 +55,9 @@ class Idle extends Strategy<{}> {
 }
 
 export async function reconcileCommand(argv: string[]): Promise<number> {
-  const { values: v } = parseFlags(argv, { journal: { type: 'string' }, venue: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'reconcile');
+  const { values: v } = parseFlags(argv, { journal: { type: 'string' }, 'journal-schema': { type: 'string' }, venue: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'reconcile');
   if (v.help) { process.stdout.write(JOURNAL_HELP); return 0; }
-  const journal = await openExisting(required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite'));
+  const journal = await openExisting(required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite'), v['journal-schema']);
   const venueArg = required(v.venue, '--venue', 'e.g. --venue 127.0.0.1:7400');
   const m = /^([^:]+):(\d+)$/.exec(venueArg);
   try {

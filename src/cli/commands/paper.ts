@@ -1,7 +1,8 @@
 import { KeelError, parseMoney } from '../../model/index.ts';
 import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
 import { SocketVenue } from '../../venues/index.ts';
-import { openSqliteJournal, type Journal } from '../../store/index.ts';
+import type { Journal } from '../../store/index.ts';
+import { openJournalArg } from '../journal-arg.ts';
 import { parseSizing } from '../../backtest/index.ts';
 import { runPaperEngine } from '../../runtime/index.ts';
 import { parseFlags, required } from '../args.ts';
@@ -15,8 +16,9 @@ export const PAPER_HELP = `keel paper: trade a strategy against a venue, journal
   --params a=1,b=2          strategy parameters
   --venue HOST:PORT         the simulated venue server (node src/venues/sim-server/main.ts)
   --account ID              the account at the venue (default paper)
-  --journal FILE            the journal (SQLite file; created if missing). A restart with the same
-                            journal replays it and reconciles with the venue before trading
+  --journal FILE|URL        the journal: a SQLite file (created if missing) or postgres://user@host/db
+                            (with --journal-schema S, default keel). A restart with the same journal
+                            replays it and reconciles with the venue before trading
   --cash 100000             starting cash on a fresh journal (must match the venue's account)
   --sizing all-in|units:N|percent:P   entry size (default units:1)
   --commission-pct P ...    the venue's fee schedule (as keel backtest), for buying-power estimates
@@ -26,7 +28,7 @@ export const PAPER_HELP = `keel paper: trade a strategy against a venue, journal
 
 const OPTIONS = {
   strategy: { type: 'string' }, params: { type: 'string' }, venue: { type: 'string' }, account: { type: 'string' }, journal: { type: 'string' },
-  cash: { type: 'string' }, sizing: { type: 'string' }, risk: { type: 'string' },
+  'journal-schema': { type: 'string' }, cash: { type: 'string' }, sizing: { type: 'string' }, risk: { type: 'string' },
   'commission-pct': { type: 'string' }, 'commission-per-unit': { type: 'string' }, 'commission-min': { type: 'string' },
   'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
   quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
@@ -43,7 +45,7 @@ export async function paperCommand(argv: string[]): Promise<number> {
   const journalPath = required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite');
   const risk = v.risk !== undefined ? parseRiskConfig(readRisk(v.risk), v.risk) : undefined;
   const fees = feeModelFromFlags(v);
-  const journal: Journal = await openSqliteJournal({ path: journalPath });
+  const journal: Journal = await openJournalArg(journalPath, { schema: v['journal-schema'] });
   const account = v.account ?? 'paper';
   let venue: SocketVenue;
   try {
