@@ -6,6 +6,7 @@ import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
 import { DATA_HELP, dataCommand } from './commands/data.ts';
 import { strategiesCommand } from './commands/strategies.ts';
 import { CONTROL_HELP, killCommand, rearmCommand, statusCommand } from './commands/control.ts';
+import { backupCommand, restoreCommand } from './commands/backup.ts';
 
 const HELP = `keel: one strategy from backtest to paper to live trading
 
@@ -16,6 +17,8 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel strategies                                        built-in strategies and their parameters
   keel state --journal FILE                              positions, open orders, last events of a journal
   keel reconcile --journal FILE --venue HOST:PORT        compare a journal with its venue and print the report
+  keel backup --journal FILE|postgres://... --to DIR     online, checksummed copy of a journal (keel backup --help)
+  keel restore --from BACKUP.json --journal NEW          verify a backup and rebuild its journal at a new place
   keel kill --control DIR [--flatten] [--reason TEXT]    kill switch: cancel all, halt (keel kill --help)
   keel rearm --control DIR --reason TEXT                 trade again after a halt
   keel status --control DIR                              an engine's trading state
@@ -37,6 +40,8 @@ async function main(argv: string[]): Promise<number> {
     case 'paper': return paperCommand(rest);
     case 'state': return stateCommand(rest);
     case 'reconcile': return reconcileCommand(rest);
+    case 'backup': return backupCommand(rest);
+    case 'restore': return restoreCommand(rest);
     case 'kill': return killCommand(rest);
     case 'rearm': return rearmCommand(rest);
     case 'status': return statusCommand(rest);

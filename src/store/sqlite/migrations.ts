@@ -1,33 +1,168 @@
-/** Versioned schema of the SQLite journal; each step runs once, in a transaction, on open. */
-export const SQLITE_MIGRATIONS: ReadonlyArray<{ readonly version: number; readonly sql: string }> = [
+import type { DatabaseSync } from 'node:sqlite';
+import { KeelError } from '../../model/errors.ts';
+
+/**
+ * Versioned schema of the SQLite journal. A migration is appended, never edited: a journal written by
+ * version N must open under every later version of the code. `schema_migrations` records what was applied.
+ */
+interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/** "KEEL" in the database header (PRAGMA application_id), so `file journal.sqlite` and Keel recognise it. */
+export const KEEL_APPLICATION_ID = 0x4b45454c;
+
+const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
+    name: 'events, snapshots and read models',
     sql: `
+      -- The audit version of each strategy, once (events refer to it by id; see versions.ts).
+      CREATE TABLE versions (
+        id      INTEGER PRIMARY KEY,
+        version TEXT    NOT NULL UNIQUE
+      );
+
+      -- seq is the rowid: appended in order by the one writer, 1, 2, 3, ... without gaps. No secondary index:
+      -- each would cost every append, and reads that filter by stream or type scan in seq order anyway.
       CREATE TABLE events (
-        seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, account TEXT NOT NULL, strategy TEXT, instrument TEXT,
-        type TEXT NOT NULL, payload TEXT NOT NULL, version TEXT
+        seq        INTEGER PRIMARY KEY,
+        ts         INTEGER NOT NULL,
+        account    TEXT    NOT NULL,
+        strategy   TEXT,
+        instrument TEXT,
+        type       TEXT    NOT NULL,
+        -- The codec's text, kept exactly (key order, bigint tags): a restored journal is byte-identical.
+        payload    TEXT    NOT NULL,
+        version_id INTEGER REFERENCES versions (id)
       );
-      CREATE INDEX events_type ON events(type, seq);
-      CREATE TABLE snapshots (seq INTEGER PRIMARY KEY, ts INTEGER NOT NULL, state TEXT NOT NULL);
+
+      CREATE TABLE snapshots (
+        seq      INTEGER PRIMARY KEY,
+        ts       INTEGER NOT NULL,
+        state    TEXT    NOT NULL,
+        saved_at TEXT    NOT NULL
+      );
+
       CREATE TABLE orders (
-        client_order_id TEXT PRIMARY KEY, account TEXT NOT NULL, strategy TEXT NOT NULL, instrument TEXT NOT NULL,
-        side TEXT NOT NULL, type TEXT NOT NULL, quantity INTEGER NOT NULL, filled_quantity INTEGER NOT NULL,
-        status TEXT NOT NULL, venue_order_id TEXT, reason TEXT, updated_seq INTEGER NOT NULL
-      );
+        client_order_id TEXT    PRIMARY KEY,
+        account         TEXT    NOT NULL,
+        strategy        TEXT    NOT NULL,
+        instrument      TEXT    NOT NULL,
+        side            TEXT    NOT NULL,
+        type            TEXT    NOT NULL,
+        quantity        INTEGER NOT NULL,
+        filled_quantity INTEGER NOT NULL,
+        status          TEXT    NOT NULL,
+        venue_order_id  TEXT,
+        reason          TEXT,
+        is_open         INTEGER NOT NULL,
+        updated_seq     INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- Only open orders are indexed: the index stays as small as the working book.
+      CREATE INDEX orders_open ON orders (account) WHERE is_open = 1;
+
+      -- One row per journaled fill event. Money is TEXT: 10^-12 units overflow SQLite's 64-bit integers past
+      -- about 9 million currency units.
       CREATE TABLE fills (
-        seq INTEGER NOT NULL, trade_id TEXT PRIMARY KEY, client_order_id TEXT NOT NULL, account TEXT NOT NULL,
-        strategy TEXT NOT NULL, instrument TEXT NOT NULL, side TEXT NOT NULL, quantity INTEGER NOT NULL,
-        price INTEGER NOT NULL, fee TEXT NOT NULL, ts INTEGER NOT NULL
+        seq             INTEGER PRIMARY KEY,
+        trade_id        TEXT    NOT NULL,
+        client_order_id TEXT    NOT NULL,
+        account         TEXT    NOT NULL,
+        strategy        TEXT    NOT NULL,
+        instrument      TEXT    NOT NULL,
+        side            TEXT    NOT NULL,
+        quantity        INTEGER NOT NULL,
+        price           INTEGER NOT NULL,
+        fee             TEXT    NOT NULL,
+        ts              INTEGER NOT NULL
       );
+
       CREATE TABLE positions (
-        account TEXT NOT NULL, instrument TEXT NOT NULL, lots INTEGER NOT NULL, updated_seq INTEGER NOT NULL,
+        account     TEXT    NOT NULL,
+        instrument  TEXT    NOT NULL,
+        lots        INTEGER NOT NULL,
+        updated_seq INTEGER NOT NULL,
         PRIMARY KEY (account, instrument)
-      );
+      ) WITHOUT ROWID;
+
       CREATE TABLE balances (
-        account TEXT PRIMARY KEY, currency TEXT NOT NULL, cash TEXT NOT NULL, equity TEXT NOT NULL,
-        realized_pnl TEXT NOT NULL, updated_seq INTEGER NOT NULL
-      );`,
+        account      TEXT    NOT NULL,
+        currency     TEXT    NOT NULL,
+        cash         TEXT    NOT NULL,
+        equity       TEXT    NOT NULL,
+        realized_pnl TEXT    NOT NULL,
+        updated_seq  INTEGER NOT NULL,
+        PRIMARY KEY (account, currency)
+      ) WITHOUT ROWID;
+    `,
   },
 ];
 
-export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS[SQLITE_MIGRATIONS.length - 1].version;
+/** The schema version this code writes. */
+export const SQLITE_SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
+
+/**
+ * The journal's schema version (0 for an empty database). Refuses a database that holds something other
+ * than a Keel journal, and one written by a newer Keel, before anything is written.
+ */
+export function schemaVersionOf(db: DatabaseSync, path: string): number {
+  const appId = (db.prepare('PRAGMA application_id').get() as { application_id: number }).application_id;
+  const tables = db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>;
+  const isJournal = tables.some((t) => t.name === 'schema_migrations');
+  if ((appId !== 0 && appId !== KEEL_APPLICATION_ID) || (!isJournal && tables.length > 0)) {
+    throw new KeelError('JOURNAL_SCHEMA', 'is a SQLite database but not a Keel journal; it was left untouched', {
+      field: 'journal', value: path, hint: 'give the journal a file of its own, e.g. run/journal.sqlite',
+    });
+  }
+  if (!isJournal) return 0;
+  const found = (db.prepare('SELECT coalesce(max(version), 0) AS v FROM schema_migrations').get() as { v: number }).v;
+  if (found > SQLITE_SCHEMA_VERSION) {
+    throw new KeelError('JOURNAL_SCHEMA', `has schema version ${found}, newer than this Keel understands (${SQLITE_SCHEMA_VERSION}); it was left untouched`, {
+      field: 'journal', value: path, hint: 'run the Keel version that wrote this journal, or a newer one',
+    });
+  }
+  return found;
+}
+
+/**
+ * Bring the journal to SQLITE_SCHEMA_VERSION in one transaction: a crash half-way leaves the old version,
+ * never a half-built schema. The version is read again under the write lock, in case another process
+ * migrated the file in between. Returns the version found before migrating.
+ */
+export function migrate(db: DatabaseSync, path: string): number {
+  db.exec('BEGIN IMMEDIATE');
+  try {
+    const current = schemaVersionOf(db, path);
+    if (current === 0) {
+      db.exec('CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+      db.exec(`PRAGMA application_id = ${KEEL_APPLICATION_ID}`);
+    }
+    const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+    for (const m of MIGRATIONS) {
+      if (m.version <= current) continue;
+      db.exec(m.sql);
+      record.run(m.version, m.name, new Date().toISOString());
+    }
+    db.exec('COMMIT');
+    return current;
+  } catch (err) {
+    if (db.isTransaction) db.exec('ROLLBACK');
+    throw err;
+  }
+}
+
+/** For read-only opens: the journal must exist at exactly this code's version (a reader never migrates). */
+export function checkReadableVersion(db: DatabaseSync, path: string): void {
+  const found = schemaVersionOf(db, path);
+  if (found === 0) {
+    throw new KeelError('JOURNAL_SCHEMA', 'holds no journal yet', { field: 'journal', value: path, hint: 'an engine creates it on its first start' });
+  }
+  if (found < SQLITE_SCHEMA_VERSION) {
+    throw new KeelError('JOURNAL_SCHEMA', `has schema version ${found}, older than this Keel's ${SQLITE_SCHEMA_VERSION}`, {
+      field: 'journal', value: path, hint: 'open it once for writing (start the engine) to migrate it',
+    });
+  }
+}

@@ -1,0 +1,3 @@
+/** The embedded SQLite journal (node:sqlite, WAL): the default for a run on one machine. */
+export { openSqliteJournal, SqliteJournal, type SqliteJournalOptions, type SqliteJournalStats } from './journal.ts';
+export { SQLITE_SCHEMA_VERSION } from './migrations.ts';
