@@ -74,3 +74,13 @@ for (const n of [10, 1000]) {
   console.log(`kill switch → ${String(n).padStart(4)} cancels handed to venue: median ${k.medianUs.toFixed(0)} µs, best ${k.bestUs.toFixed(0)} µs [${machine}]`);
 }
 console.log(`result JSON object (1M-point curve):  ${resultMs.toFixed(0)} ms [${machine}]`);
+
+// Journal append throughput (issue 4): SQLite always; PostgreSQL when the local server answers.
+const { journalBench } = await import('./journal.ts');
+await journalBench(machine, { log: (line) => console.log(line) });
+const { postgresJournalBench } = await import('./journal-postgres.ts');
+try {
+  await postgresJournalBench(machine, { log: (line) => console.log(line) });
+} catch (err) {
+  console.log(`postgres journal: skipped (${(err as Error).message.split('\n')[0]}) [${machine}]`);
+}
