@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { KeelError } from '../model/index.ts';
 import { openSqliteJournal, type Journal } from '../store/index.ts';
 import { openPostgresJournal } from '../store/postgres/index.ts';
@@ -13,5 +14,7 @@ export async function openJournalArg(arg: string, o: { schema?: string; mustExis
   }
   if (o.schema !== undefined) throw new KeelError('BAD_ARGUMENT', 'only applies to a PostgreSQL journal', { field: '--journal-schema', value: o.schema });
   if (o.mustExist && !existsSync(arg)) throw new KeelError('JOURNAL_NOT_FOUND', 'does not exist', { field: '--journal', value: arg });
+  // A new run's journal goes in a new run directory: create it, as --out does for results.
+  if (!o.mustExist && !existsSync(dirname(arg))) mkdirSync(dirname(arg), { recursive: true });
   return openSqliteJournal({ path: arg });
 }

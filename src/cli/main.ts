@@ -1,6 +1,7 @@
 import { KeelError } from '../model/index.ts';
 import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
 import { PAPER_HELP, paperCommand } from './commands/paper.ts';
+import { simVenueCommand } from '../venues/sim-server/main.ts';
 import { JOURNAL_HELP, reconcileCommand, stateCommand } from './commands/journal.ts';
 import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
 import { DATA_HELP, dataCommand } from './commands/data.ts';
@@ -15,6 +16,7 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
   keel data validate FILE                                check a data file and list its problems
   keel strategies                                        built-in strategies and their parameters
+  keel venue --data FILE --port 7400 [--bar-ms 20]       the simulated venue server (paper trading, tests)
   keel state --journal FILE                              positions, open orders, last events of a journal
   keel reconcile --journal FILE --venue HOST:PORT        compare a journal with its venue and print the report
   keel backup --journal FILE|postgres://... --to DIR     online, checksummed copy of a journal (keel backup --help)
@@ -38,6 +40,9 @@ async function main(argv: string[]): Promise<number> {
     case 'data': return dataCommand(rest);
     case 'strategies': return strategiesCommand();
     case 'paper': return paperCommand(rest);
+    case 'venue':
+      await simVenueCommand(rest);
+      return new Promise<number>(() => {}); // serves until SIGTERM or SIGINT
     case 'state': return stateCommand(rest);
     case 'reconcile': return reconcileCommand(rest);
     case 'backup': return backupCommand(rest);

@@ -14,7 +14,7 @@ export const PAPER_HELP = `keel paper: trade a strategy against a venue, journal
 
   --strategy NAME|FILE      as keel backtest
   --params a=1,b=2          strategy parameters
-  --venue HOST:PORT         the simulated venue server (node src/venues/sim-server/main.ts)
+  --venue HOST:PORT         the simulated venue server (keel venue --data FILE --port N)
   --account ID              the account at the venue (default paper)
   --journal FILE|URL        the journal: a SQLite file (created if missing) or postgres://user@host/db
                             (with --journal-schema S, default keel). A restart with the same journal

@@ -52,8 +52,9 @@ function slippage(text: string | undefined): SlippageModel {
   throw new KeelError('BAD_SLIPPAGE', 'is not a slippage model the venue server takes', { field: '--slippage', value: text, hint: 'use none, bps:N or half-spread:N' });
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: Object.fromEntries(STRING_FLAGS.map((k) => [k, { type: 'string' as const }])), strict: true });
+/** `keel venue ...` and `node src/venues/sim-server/main.ts ...`: start the server; it runs until SIGTERM/SIGINT. */
+export async function simVenueCommand(argv: string[]): Promise<void> {
+  const { values } = parseArgs({ args: argv, options: Object.fromEntries(STRING_FLAGS.map((k) => [k, { type: 'string' as const }])), strict: true });
   const f = values as Flags;
   if (f.data === undefined) throw new KeelError('MISSING_FLAG', 'is required', { field: '--data', hint: 'the CSV file of bars to replay' });
   const limitFill = f['limit-fill'];
@@ -84,7 +85,7 @@ async function main(): Promise<void> {
   process.stdout.write(`listening ${server.port}\n`);
 }
 
-main().catch((e: unknown) => {
+if (import.meta.main) simVenueCommand(process.argv.slice(2)).catch((e: unknown) => {
   // Bad flags and bad data are the user's to fix: one line. Anything else is a bug: the stack.
   const userError = e instanceof KeelError || String((e as { code?: unknown }).code ?? '').startsWith('ERR_PARSE_ARGS');
   process.stderr.write(`${userError ? (e as Error).message : (e as Error).stack ?? String(e)}\n`);
