@@ -1,7 +1,7 @@
 import { KeelError } from '../model/index.ts';
 import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
 import { PAPER_HELP, paperCommand } from './commands/paper.ts';
-import { simVenueCommand } from '../venues/sim-server/main.ts';
+import { simVenueCommand } from '../venues/sim-server/index.ts';
 import { JOURNAL_HELP, reconcileCommand, stateCommand } from './commands/journal.ts';
 import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
 import { DATA_HELP, dataCommand } from './commands/data.ts';

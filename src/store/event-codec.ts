@@ -9,7 +9,7 @@
  * is stored as `null`.
  */
 
-import { KeelError } from '../model/errors.ts';
+import { KeelError } from '../model/index.ts';
 import type { NewJournalEvent } from './journal.ts';
 
 const BIGINT_TAG = '$n';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { fileDigest } from './checksum.ts';
 import { publishFile, temporaryName, writeNewFile } from './no-overwrite.ts';
 

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, linkSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 
 /**
  * Moving finished files into place without ever replacing one. Backups and restores write to a temporary name

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type pg from 'pg';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { checkSchemaName, resolvePostgresConfig, type PostgresConnectionOptions } from '../postgres/config.ts';
 import { PgSession } from '../postgres/connection.ts';
 import { checkVersion, SCHEMA_VERSION } from '../postgres/migrations.ts';

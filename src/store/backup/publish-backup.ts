@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { fileDigest } from './checksum.ts';
 import { backupStem, dataFileName, MANIFEST_VERSION, writeManifest, type BackupFormat, type BackupManifest } from './manifest.ts';
 import { fsyncFile, publishFile } from './no-overwrite.ts';

@@ -1,4 +1,4 @@
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import type { Journal, JournalRecord, NewJournalEvent, SnapshotRecord } from '../journal.ts';
 
 /** One thing read out of a backup, in the order it is replayed. */

@@ -1,4 +1,4 @@
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import type { Journal } from '../journal.ts';
 import type { BackupManifest } from './manifest.ts';
 

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { checkSchemaName, resolvePostgresConfig, type PostgresConnectionOptions } from '../postgres/config.ts';
 import { PgSession } from '../postgres/connection.ts';
 import { openPostgresJournal } from '../postgres/index.ts';

@@ -1,6 +1,6 @@
 import { copyFileSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { openSqliteJournal } from '../sqlite/index.ts';
 import { fileDigest } from './checksum.ts';
 import { readDump } from './dump-format.ts';

@@ -1,4 +1,4 @@
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { POSTGRES_SCHEMA_VERSION } from '../postgres/index.ts';
 import { SQLITE_SCHEMA_VERSION } from '../sqlite/index.ts';
 import { readManifest, verifyDataFile, type BackupManifest } from './manifest.ts';

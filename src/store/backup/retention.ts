@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { STEM_PATTERN } from './manifest.ts';
 
 /** Backups kept per journal when no `keep` is given: a week of nightly backups. */

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backup, DatabaseSync } from 'node:sqlite';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { temporaryName } from './no-overwrite.ts';
 import { prepareBackupDir, publishBackup, type BackupResult } from './publish-backup.ts';
 import { checkKeep, DEFAULT_KEEP } from './retention.ts';

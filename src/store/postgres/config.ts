@@ -1,4 +1,4 @@
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 
 /**
  * Where the PostgreSQL journal lives. Give a `url` (postgres://user:password@host:port/database) or the

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { describeServer, type PostgresConfig } from './config.ts';
 
 const INT8_OID = 20;

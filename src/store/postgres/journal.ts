@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { decodePayload, encodeNewEvent, encodePayload } from '../event-codec.ts';
 import { projectionProblem } from '../projection.ts';
 import type {

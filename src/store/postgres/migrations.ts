@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 
 /**
  * Versioned schema of the PostgreSQL journal. A migration is appended, never edited: a journal written by

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { LOCK_CLASS_WRITER } from './migrations.ts';
 
 /**

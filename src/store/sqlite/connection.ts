@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import type { Durability } from '../journal.ts';
 
 /** The first 16 bytes of every SQLite 3 database file. */

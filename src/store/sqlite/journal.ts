@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 import { decodePayload, encodeNewEvent, encodePayload } from '../event-codec.ts';
 import type {
   BalanceRow, Durability, FillRow, Journal, JournalRecord, JournalStream, NewJournalEvent, OrderRow, PositionRow, ReadOptions, SnapshotRecord,

@@ -1,5 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite';
-import { KeelError } from '../../model/errors.ts';
+import { KeelError } from '../../model/index.ts';
 
 /**
  * Versioned schema of the SQLite journal. A migration is appended, never edited: a journal written by

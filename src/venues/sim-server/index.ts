@@ -10,3 +10,4 @@ export type {
   ClientMessage, ServerMessage, VenueWelcome, VenueState, VenueFill, VenueOpenOrder, VenueOrderRecord,
 } from './protocol.ts';
 export { encodeLine, decodeLine, LineSplitter } from './wire.ts';
+export { simVenueCommand } from './main.ts';
