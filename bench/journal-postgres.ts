@@ -2,9 +2,9 @@ import { cpus } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import type { Durability, Journal, NewJournalEvent } from '../src/store/index.ts';
+import type { Durability, NewJournalEvent } from '../src/store/index.ts';
 import { openPostgresJournal, resolvePostgresConfig, type PostgresConnectionOptions } from '../src/store/postgres/index.ts';
-import { orderFlow } from './journal.ts';
+import { batched, concurrentSingles, orderFlow, unbatched, type Scenario } from './journal.ts';
 
 /**
  * PostgreSQL journal append throughput, with the same realistic order flow and scenarios as the SQLite
@@ -23,27 +23,6 @@ export interface PostgresJournalBenchResult {
   /** Transactions the appends took (group commit). */
   readonly commits: number;
 }
-
-type Scenario = (j: Journal, events: readonly NewJournalEvent[]) => Promise<void>;
-
-/** 1,000 events per append call, each call awaited (a replay, a bulk import, a busy engine's batch). */
-const batched: Scenario = async (j, events) => {
-  for (let i = 0; i < events.length; i += 1000) await j.append(events.slice(i, i + 1000));
-};
-
-/** One event per call, 1,000 calls in flight at once: the engine's pattern, batched by group commit alone. */
-const concurrentSingles: Scenario = async (j, events) => {
-  for (let i = 0; i < events.length; i += 1000) {
-    const calls: Array<Promise<unknown>> = [];
-    for (let k = i; k < Math.min(events.length, i + 1000); k++) calls.push(j.append([events[k]]));
-    await Promise.all(calls);
-  }
-};
-
-/** One event per call, each awaited before the next: every event is its own transaction (write-ahead latency). */
-const unbatched: Scenario = async (j, events) => {
-  for (const e of events) await j.append([e]);
-};
 
 async function measure(connection: PostgresConnectionOptions, durability: Durability, mode: string, scenario: Scenario, events: readonly NewJournalEvent[]): Promise<PostgresJournalBenchResult> {
   const schema = `keel_bench_${randomBytes(4).toString('hex')}`;

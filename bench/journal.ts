@@ -59,15 +59,15 @@ export function orderFlow(count: number): NewJournalEvent[] {
   return out.slice(0, count);
 }
 
-type Scenario = (j: Journal, events: readonly NewJournalEvent[]) => Promise<void>;
+export type Scenario = (j: Journal, events: readonly NewJournalEvent[]) => Promise<void>;
 
 /** 1,000 events per append call, each call awaited (a replay, a bulk import, a busy engine's batch). */
-const batched: Scenario = async (j, events) => {
+export const batched: Scenario = async (j, events) => {
   for (let i = 0; i < events.length; i += 1000) await j.append(events.slice(i, i + 1000));
 };
 
 /** One event per call, 1,000 calls in flight at once: the engine's pattern, batched by group commit alone. */
-const concurrentSingles: Scenario = async (j, events) => {
+export const concurrentSingles: Scenario = async (j, events) => {
   for (let i = 0; i < events.length; i += 1000) {
     const calls: Array<Promise<unknown>> = [];
     for (let k = i; k < Math.min(events.length, i + 1000); k++) calls.push(j.append([events[k]]));
@@ -76,7 +76,7 @@ const concurrentSingles: Scenario = async (j, events) => {
 };
 
 /** One event per call, each awaited before the next: every event is its own transaction (and fsync). */
-const unbatched: Scenario = async (j, events) => {
+export const unbatched: Scenario = async (j, events) => {
   for (const e of events) await j.append([e]);
 };
 
