@@ -1,17 +1,10 @@
-import { defineInstrument, parseMoney, type Fill, type Instrument, type Money, type OrderRequest } from '../../src/model/index.ts';
+import { defineInstrument, type Fill, type Instrument, type Money, type OrderRequest } from '../../src/model/index.ts';
 import { SimClock } from '../../src/kernel/index.ts';
-import { NO_LIMITS, RiskEngine, type RiskConfig, type RiskDecision } from '../../src/risk/index.ts';
+import { RiskEngine, type RiskConfig, type RiskDecision } from '../../src/risk/index.ts';
 import { buildOrder } from '../../src/backtest/index.ts';
 import type { OrderSpec } from '../../src/strategy/index.ts';
 
-export const usd = (x: string | number): Money => parseMoney(x, 'test');
-
-type Partial2<T> = { [K in keyof T]?: T[K] };
-
-/** A RiskConfig from the parts a test cares about. */
-export function limits(p: Partial2<RiskConfig>): RiskConfig {
-  return { ...NO_LIMITS, ...p } as RiskConfig;
-}
+import { money as usd } from './risk-config.ts';
 
 /**
  * The risk engine alone, with a hand-driven clock, account and books: `price` sets the reference, `hold`

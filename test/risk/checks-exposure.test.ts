@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineInstrument, roundToMinorUnit, type Money } from '../../src/model/index.ts';
-import { gate, limits, usd } from '../helpers/gate.ts';
+import { gate } from '../helpers/gate.ts';
+import { money as usd, riskConfig as limits } from '../helpers/risk-config.ts';
 
 const acme = defineInstrument({ id: 'ACME', priceTick: '0.01' });
 const beta = defineInstrument({ id: 'BETA', priceTick: '0.01' });

@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defineInstrument } from '../../src/model/index.ts';
-import { gate, limits, usd } from '../helpers/gate.ts';
+import { gate } from '../helpers/gate.ts';
+import { money as usd, riskConfig as limits } from '../helpers/risk-config.ts';
 
 const MIN = 60_000;
 

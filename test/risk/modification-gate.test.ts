@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { withChanges, type OrderRequest } from '../../src/model/index.ts';
 import { buildChanges } from '../../src/backtest/index.ts';
 import type { ModifySpec, OrderSpec } from '../../src/strategy/index.ts';
-import { gate, limits, usd } from '../helpers/gate.ts';
+import { gate } from '../helpers/gate.ts';
+import { money as usd, riskConfig as limits } from '../helpers/risk-config.ts';
 
 const MIN = 60_000;
 

@@ -4,7 +4,8 @@ import { withChanges, type OrderRequest } from '../../src/model/index.ts';
 import { buildChanges } from '../../src/backtest/index.ts';
 import { latencyModel } from '../../src/venues/index.ts';
 import type { ModifySpec } from '../../src/strategy/index.ts';
-import { gate, limits } from '../helpers/gate.ts';
+import { gate } from '../helpers/gate.ts';
+import { riskConfig as limits } from '../helpers/risk-config.ts';
 import { riskConfig } from '../helpers/risk-config.ts';
 import { simHarness, trade } from '../helpers/sim-harness.ts';
 
