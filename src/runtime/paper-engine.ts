@@ -168,7 +168,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   /** Apply what the venue knows that the journal does not, then compare; unexplained differences fail closed. */
   function reconcile(venue: VenueSnapshot, apply: boolean): ReconciliationReport {
     if (venue.ts > clock.now()) clock.advanceTo(venue.ts);
-    const plan = planReconciliation({ orders: execution.orders.all(), tradeIds: new Set(booker.fills.map((f) => f.tradeId)) }, venue);
+    const plan = planReconciliation({ orders: execution.orders.all(), tradeIds: filter.tradeIds }, venue);
     let applied = 0;
     if (apply) {
       for (const r of plan.reports) {

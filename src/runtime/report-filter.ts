@@ -14,6 +14,11 @@ export class ReportFilter {
     this.orders = orders;
   }
 
+  /** Trade ids of every fill the engine has booked (journal replay, reconciliation, live). */
+  get tradeIds(): ReadonlySet<string> {
+    return this.trades;
+  }
+
   /** Remember fills booked from the journal or the snapshot. */
   booked(tradeId: string): void {
     this.trades.add(tradeId);
