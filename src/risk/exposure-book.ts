@@ -85,8 +85,6 @@ export class ExposureBook {
   unknownOrders = 0;
   /** Instruments with a non-zero position (equity can only move with the market while this is > 0). */
   openPositions = 0;
-  /** Bumped on every fill: equity may have changed even when the account is flat again. */
-  fills = 0;
 
   constructor(instruments: readonly Instrument[]) {
     for (const instrument of instruments) {
@@ -150,7 +148,6 @@ export class ExposureBook {
         const wasFlat = book.lots === 0;
         book.lots += signed;
         if (wasFlat !== (book.lots === 0)) this.openPositions += wasFlat ? 1 : -1;
-        this.fills++;
         this.strategy(f.strategyId).lines[book.index].lots += signed;
         const r = w.request;
         if (r.type === 'market' && r.notional !== undefined) {

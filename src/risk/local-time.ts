@@ -11,13 +11,6 @@ export function minutesOfDay(hhmm: string): number {
   return Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 }
 
-/** Weekday and minute of the day of a UTC instant, in a zone. */
-export function localClock(utcMs: number, zone: string): { readonly weekday: Weekday; readonly minute: number } {
-  const local = utcMs + zoneOffsetMs(utcMs, zone);
-  const day = Math.floor(local / DAY_MS);
-  return { weekday: WEEKDAYS[(((day + 3) % 7) + 7) % 7], minute: Math.floor((local - day * DAY_MS) / MINUTE_MS) };
-}
-
 /** Sessions with times in minutes and days as flags (index 0 = mon), so a check is arithmetic only. */
 export interface CompiledSessions {
   readonly source: Sessions;
