@@ -1,4 +1,3 @@
 /** Running engines (paper now, live later): the same components as a backtest, journaled, against a venue session. */
 export * from './paper-engine.ts';
-export type { VenueSession } from './venue-session.ts';
 export { readJournalHistory, type JournalHistory } from './journal-history.ts';

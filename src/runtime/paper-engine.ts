@@ -4,13 +4,12 @@ import { RiskEngine, type RiskConfig } from '../risk/index.ts';
 import { ExecutionEngine, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
 import { Portfolio } from '../portfolio/index.ts';
 import { StrategyHost, type StrategyClass, type StrategyLog } from '../strategy/index.ts';
-import type { FeeModel } from '../venues/index.ts';
 import { JournalWriter, type Journal } from '../store/index.ts';
 import { EngineContext, FillBooker, type Sizing } from '../backtest/index.ts';
 import { crashPoint } from './crash-points.ts';
 import { ReportFilter } from './report-filter.ts';
 import { readJournalHistory } from './journal-history.ts';
-import type { VenueSession } from './venue-session.ts';
+import type { FeeModel, VenueSession } from '../venues/index.ts';
 
 export interface PaperEngineOptions {
   readonly account: string;

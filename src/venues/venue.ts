@@ -1,5 +1,5 @@
-import type { OrderRequest, OrderType, TimeInForce } from '../model/index.ts';
-import type { VenueGateway } from '../execution/index.ts';
+import type { Bar, OrderRequest, OrderType, TimeInForce, VenueReport } from '../model/index.ts';
+import type { VenueGateway, VenueSnapshot } from '../execution/index.ts';
 
 /** What a venue supports; the engine refuses what a venue cannot do before sending it. */
 export interface VenueCapabilities {
@@ -19,4 +19,23 @@ export interface Venue extends VenueGateway {
   readonly capabilities: VenueCapabilities;
   /** Orders the venue currently holds as working. */
   openOrders(): readonly OrderRequest[];
+}
+
+/**
+ * A venue reached over a network, as a running (paper or live) engine uses it: order entry, reports and
+ * market data pushed to the engine, a query of everything the venue holds (for reconciliation), and the end
+ * of the session. The sim venue server's client (`socket-venue.ts`) and the Alpaca and ccxt adapters
+ * provide it.
+ */
+export interface VenueSession extends VenueGateway {
+  onMarket(handler: (bar: Bar) => void): void;
+  onReport(handler: (report: VenueReport) => void): void;
+  /** Called once if the connection drops for good (a reconnecting adapter calls it only when it gives up). */
+  onDisconnect(handler: (reason: string) => void): void;
+  query(): Promise<VenueSnapshot>;
+  /** Ask the venue to start (or keep) its market running. */
+  start(): void;
+  /** Resolves when the venue says its market ended (a live venue: when the session is closed). */
+  readonly ended: Promise<void>;
+  close(): Promise<void>;
 }
