@@ -146,6 +146,19 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
     this.emit(event, order, false);
   }
 
+  /**
+   * Rebuild the OMS from an engine snapshot after a restart (instead of replaying every event before it):
+   * open orders in full, routed to their instrument's venue so they can be canceled, and the ids of finished
+   * ones. The risk books are restored from the same snapshot by the caller.
+   */
+  restoreOrders(open: readonly ManagedOrder[], finishedIds: Iterable<string>): void {
+    this.orders.restore(open, finishedIds);
+    for (const o of this.orders.openOrders()) {
+      const venue = this.routes.get(o.request.instrumentId) ?? this.routes.get(undefined);
+      if (venue) this.venueOf.set(o.request.clientOrderId, venue);
+    }
+  }
+
   onVenueReport(report: VenueReport): void {
     const order = this.orders.get(report.clientOrderId);
     if (!order) throw new Error(`venue report ${report.type} for unknown order ${report.clientOrderId}`);

@@ -26,14 +26,55 @@ export interface ManagedOrder {
 export class OrderManager {
   private readonly orders = new Map<string, ManagedOrder>();
   private readonly open = new Map<string, ManagedOrder>();
+  /**
+   * Ids of orders that finished before the snapshot this engine restarted from: their details stay in the
+   * journal, but an id once used is never used again, and a late report for one is recognised.
+   */
+  private readonly retired = new Set<string>();
 
   create(request: OrderRequest): ManagedOrder {
-    if (this.orders.has(request.clientOrderId)) throw new Error(`duplicate client order id ${request.clientOrderId}`);
+    if (this.orders.has(request.clientOrderId) || this.retired.has(request.clientOrderId)) throw new Error(`duplicate client order id ${request.clientOrderId}`);
     const order: ManagedOrder = {
       request, status: 'INITIALIZED', filledLots: 0, filledNotional: 0n, venueOrderId: undefined, reason: undefined, pendingUpdate: undefined, modifyReason: undefined,
     };
     this.orders.set(request.clientOrderId, order);
     return order;
+  }
+
+  /**
+   * Put a snapshot back into a fresh OMS (a restart): the orders still open, in full, and the ids of the
+   * finished ones.
+   */
+  restore(open: readonly ManagedOrder[], finishedIds: Iterable<string>): void {
+    for (const id of finishedIds) this.retired.add(id);
+    for (const o of open) {
+      const order: ManagedOrder = {
+        request: o.request, status: o.status, filledLots: o.filledLots, filledNotional: o.filledNotional, venueOrderId: o.venueOrderId,
+        reason: o.reason, pendingUpdate: o.pendingUpdate, modifyReason: o.modifyReason,
+      };
+      this.orders.set(order.request.clientOrderId, order);
+      if (TERMINAL_STATUSES.has(order.status)) this.retired.add(order.request.clientOrderId);
+      else this.open.set(order.request.clientOrderId, order);
+    }
+  }
+
+  /**
+   * Ids of every finished order that reached the journal as submitted, for a snapshot (those restored from
+   * one, and those finished since). Denied orders never left the engine, as in a replay of the journal.
+   */
+  *finishedIds(): IterableIterator<string> {
+    yield* this.retired;
+    for (const [id, o] of this.orders) if (!this.open.has(id) && !this.retired.has(id) && o.status !== 'INITIALIZED' && o.status !== 'DENIED') yield id;
+  }
+
+  /** True when the engine has ever used this client order id (in this run or before the snapshot it restarted from). */
+  knows(clientOrderId: string): boolean {
+    return this.orders.has(clientOrderId) || this.retired.has(clientOrderId);
+  }
+
+  /** A finished order known only by its id (restored from a snapshot). */
+  isRetired(clientOrderId: string): boolean {
+    return this.retired.has(clientOrderId) && !this.orders.has(clientOrderId);
   }
 
   get(clientOrderId: string): ManagedOrder | undefined {

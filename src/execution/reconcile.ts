@@ -15,7 +15,10 @@ export interface VenueSnapshot {
 
 /** What the engine believes after replaying its journal. */
 export interface EngineBook {
+  /** Orders the engine holds in full (all since the last snapshot, and every open one). */
   readonly orders: Iterable<ManagedOrder>;
+  /** True for any client order id the engine ever used, also finished orders known only by id after a restart from a snapshot. */
+  readonly knows?: (clientOrderId: string) => boolean;
   /** Trade ids of every fill the engine has booked. */
   readonly tradeIds: ReadonlySet<string>;
 }
@@ -108,6 +111,7 @@ export function planReconciliation(engine: EngineBook, venue: VenueSnapshot): Re
     }
   }
 
-  for (const v of venue.orders) if (!mine.has(v.clientOrderId)) externalOrders.push(v.clientOrderId);
+  const known = engine.knows ?? ((id: string) => mine.has(id));
+  for (const v of venue.orders) if (!known(v.clientOrderId)) externalOrders.push(v.clientOrderId);
   return { reports, neverReached, externalOrders, externalFills, unsettled };
 }

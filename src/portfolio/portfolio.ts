@@ -5,6 +5,21 @@ import {
 import type { MarketEventHandler } from '../kernel/index.ts';
 import { applyFill, newPosition, unrealizedPnl, type FillEffect, type Position } from './position.ts';
 
+/** The exact ledger, as a snapshot keeps it (DESIGN.md "Persistence and recovery"). */
+export interface LedgerState {
+  readonly cash: Money;
+  readonly tradedNotional: Money;
+  readonly positions: ReadonlyArray<{
+    readonly instrumentId: string;
+    readonly lots: number;
+    readonly costBasis: Money;
+    readonly realizedPnl: Money;
+    readonly commissions: Money;
+    /** Last mark; null before the first (JSON has no NaN). */
+    readonly lastPrice: number | null;
+  }>;
+}
+
 /**
  * Cash and positions of one account, in one currency. The ledger (cash, lots, cost basis, realised PnL,
  * commissions) is exact; equity and exposure are floats computed from the last marks for reporting.
@@ -128,5 +143,33 @@ export class Portfolio implements MarketEventHandler {
   /** Total |notional| traded, exact. */
   get turnoverNotional(): Money {
     return this.tradedNotional;
+  }
+
+  /** The exact ledger, for an engine snapshot; positions never traded are left out. */
+  ledgerState(): LedgerState {
+    const positions = [];
+    for (const p of this.positionList) {
+      if (p.lots === 0 && p.costBasis === 0n && p.realizedPnl === 0n && p.commissions === 0n) continue;
+      positions.push({
+        instrumentId: p.instrument.id, lots: p.lots, costBasis: p.costBasis, realizedPnl: p.realizedPnl, commissions: p.commissions,
+        lastPrice: Number.isNaN(p.lastPrice) ? null : p.lastPrice,
+      });
+    }
+    return { cash: this.cashExact, tradedNotional: this.tradedNotional, positions };
+  }
+
+  /** Put a snapshot's ledger back (a restart); the portfolio must be fresh, with the same instruments. */
+  restoreLedger(state: LedgerState): void {
+    for (const s of state.positions) {
+      const p = this.position(s.instrumentId);
+      p.lots = s.lots;
+      p.costBasis = s.costBasis;
+      p.realizedPnl = s.realizedPnl;
+      p.commissions = s.commissions;
+      p.lastPrice = s.lastPrice ?? NaN;
+    }
+    this.cashExact = state.cash;
+    this.cashFloat = moneyToNumber(state.cash);
+    this.tradedNotional = state.tradedNotional;
   }
 }

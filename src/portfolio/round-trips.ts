@@ -19,7 +19,8 @@ export interface RoundTrip {
   readonly exitEvent: number;
 }
 
-interface OpenTrip {
+/** A round trip still open in one instrument (what a snapshot keeps). */
+export interface OpenTrip {
   side: 'long' | 'short';
   entryTs: number;
   entryLots: number;
@@ -79,5 +80,15 @@ export class RoundTripTracker {
   /** The trip still open in an instrument, if any. */
   openTrip(instrumentId: string): Readonly<OpenTrip> | undefined {
     return this.open.get(instrumentId);
+  }
+
+  /** Trips still open, by instrument id, for an engine snapshot. */
+  openTrips(): Array<{ readonly instrumentId: string; readonly trip: OpenTrip }> {
+    return [...this.open].map(([instrumentId, trip]) => ({ instrumentId, trip: { ...trip } }));
+  }
+
+  /** Put a snapshot's open trips back (a restart; closed trips stay in the journal's history). */
+  restoreOpenTrips(trips: ReadonlyArray<{ readonly instrumentId: string; readonly trip: OpenTrip }>): void {
+    for (const t of trips) this.open.set(t.instrumentId, { ...t.trip });
   }
 }

@@ -61,6 +61,13 @@ interface WorkingOrder {
   unknown: boolean;
 }
 
+/** Positions and working orders as an engine snapshot keeps them; the totals are rebuilt from these on restore. */
+export interface ExposureState {
+  readonly positions: ReadonlyArray<{ readonly instrumentId: string; readonly lots: number }>;
+  readonly strategyPositions: ReadonlyArray<{ readonly strategyId: string; readonly instrumentId: string; readonly lots: number }>;
+  readonly working: ReadonlyArray<Readonly<WorkingOrder>>;
+}
+
 /** A working order as the gate reads it (to check a replacement against the order it replaces). */
 export interface WorkingOrderView {
   readonly request: OrderRequest;
@@ -219,6 +226,49 @@ export class ExposureBook {
   strategyLots(strategyId: string, instrumentId: string): number {
     const book = this.instruments.get(instrumentId);
     return book === undefined ? 0 : (this.strategies.get(strategyId)?.lines[book.index].lots ?? 0);
+  }
+
+  /** Positions and working orders, for an engine snapshot. */
+  state(): ExposureState {
+    const positions = this.instrumentList.filter((b) => b.lots !== 0).map((b) => ({ instrumentId: b.instrument.id, lots: b.lots }));
+    const strategyPositions = [];
+    for (const s of this.strategies.values()) {
+      for (const line of s.lines) if (line.lots !== 0) strategyPositions.push({ strategyId: s.strategyId, instrumentId: line.instrument.id, lots: line.lots });
+    }
+    return { positions, strategyPositions, working: [...this.working.values()].map((w) => ({ ...w })) };
+  }
+
+  /**
+   * Put a snapshot back into a fresh book (a restart). The per-instrument and per-strategy totals are summed
+   * again from the working orders, the same way live events build them, so they cannot disagree.
+   */
+  restore(state: ExposureState): void {
+    for (const p of state.positions) {
+      const book = this.bookOf(p.instrumentId);
+      if (book.lots === 0 && p.lots !== 0) this.openPositions++;
+      book.lots = p.lots;
+    }
+    for (const p of state.strategyPositions) this.strategy(p.strategyId).lines[this.bookOf(p.instrumentId).index].lots = p.lots;
+    for (const saved of state.working) {
+      const r = saved.request;
+      this.bookOf(r.instrumentId);
+      this.open(r);
+      const w = this.working.get(r.clientOrderId)!;
+      if (!(r.type === 'market' && r.notional !== undefined)) this.shrink(w, r.quantity - saved.leavesLots);
+      w.leavesLots = saved.leavesLots;
+      if (saved.reservedLots > 0) {
+        w.reservedLots = saved.reservedLots;
+        this.side(this.instruments.get(r.instrumentId)!, this.strategy(r.strategyId), r.side, saved.reservedLots);
+      }
+      w.pending = saved.pending;
+      if (saved.unknown) this.onOrderEvent({ type: 'order.unknown', ts: 0, clientOrderId: r.clientOrderId, reason: 'restored' });
+    }
+  }
+
+  private bookOf(instrumentId: string): InstrumentBook {
+    const book = this.instruments.get(instrumentId);
+    if (book === undefined) throw new Error(`snapshot names instrument ${instrumentId}, which this engine does not trade`);
+    return book;
   }
 
   private open(r: OrderRequest): void {

@@ -11,5 +11,5 @@ export * from './kill-switch.ts';
 export type { AccountView, FeeEstimate, PreTradeCheck, OrderUnderReview } from './checks/review.ts';
 export { SlidingWindowCounter } from './checks/message-throttle.ts';
 export { isInSession, compileSessions, nextLocalTime, type CompiledSessions } from './local-time.ts';
-export type { InstrumentBook, StrategyBook } from './exposure-book.ts';
+export type { ExposureState, InstrumentBook, StrategyBook } from './exposure-book.ts';
 export * from './sizing.ts';

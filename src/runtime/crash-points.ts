@@ -8,7 +8,8 @@ export type CrashPoint =
   | 'request-sent'          // handed to the venue, no answer yet
   | 'report-received'       // a venue report arrived, not yet applied or journaled
   | 'report-applied'        // applied in memory, its journal append not yet durable
-  | 'market-event';         // between two market events
+  | 'market-event'          // between two market events
+  | 'snapshot-captured';    // an engine snapshot taken in memory, not yet saved
 
 const spec = process.env.KEEL_CRASH_AT;
 const target = spec ? { point: spec.split(':')[0], hit: Number(spec.split(':')[1] ?? '1') } : undefined;

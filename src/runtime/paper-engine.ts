@@ -9,6 +9,7 @@ import { EngineContext, FillBooker, type Sizing } from '../backtest/index.ts';
 import { crashPoint } from './crash-points.ts';
 import { ReportFilter } from './report-filter.ts';
 import { readJournalHistory } from './journal-history.ts';
+import { captureEngineSnapshot, restoreEngineSnapshot } from './engine-snapshot.ts';
 import type { FeeModel, VenueSession } from '../venues/index.ts';
 
 export interface PaperEngineOptions {
@@ -30,6 +31,11 @@ export interface PaperEngineOptions {
   readonly log?: StrategyLog;
   /** Stop after start-up reconciliation (`keel reconcile`): replay, reconcile, journal the result, trade nothing. */
   readonly reconcileOnly?: boolean;
+  /**
+   * Save an engine snapshot after this many journaled events (default 100,000; 0: only at start-up and at
+   * the end). A restart replays only the journal after the latest snapshot.
+   */
+  readonly snapshotEvery?: number;
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
@@ -44,6 +50,10 @@ export interface ReconciliationReport {
 
 export interface PaperRunSummary {
   readonly restarted: boolean;
+  /** Journal sequence of the snapshot start-up began from (undefined: the whole journal was replayed). */
+  readonly fromSnapshot: number | undefined;
+  /** Why a stored snapshot was not used, if one was not. */
+  readonly snapshotSkipped: string | undefined;
   readonly replayedEvents: number;
   readonly reconciliation: ReconciliationReport;
   /** Venue vs engine at the end of the session (same shape as at start-up). */
@@ -60,7 +70,7 @@ const quiet: StrategyLog = { info() {}, warn() {} };
  * REDUCING or HALTED), then trades until the venue's market ends.
  */
 export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSummary> {
-  const history = await readJournalHistory(o.journal);
+  const history = await readJournalHistory(o.journal, o.account);
   const instruments = new Map([[o.instrument.id, o.instrument]]);
   const clock = new SimClock(history.lastTs);
   const initialCash = history.initialCash ?? o.initialCash;
@@ -104,13 +114,17 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   const host = new StrategyHost(strategy, [o.instrument.id]);
   const filter = new ReportFilter(execution.orders);
 
-  // 1. State = fold over the journal. Nothing is sent, no strategy is told.
+  // 1. State = the latest snapshot + a fold over the journal after it. Nothing is sent, no strategy is told.
+  if (history.snapshot) {
+    for (const id of restoreEngineSnapshot({ account: o.account, execution, portfolio, trips: booker.trips }, history.snapshot.state)) filter.booked(id);
+  }
   booker.replaying = true;
   for (const e of history.orderEvents) {
     execution.replay(e);
     if (e.type === 'order.filled') filter.booked(e.fill.tradeId);
   }
   booker.replaying = false;
+  for (const order of execution.orders.openOrders()) writer.knowOrder(order.request.clientOrderId, order.request.strategyId, order.request.instrumentId);
   execution.resumeFlattenNumbering(history.lastOrderSeq('kill-switch'));
   if (history.tradingState && history.tradingState.to !== 'ACTIVE') {
     risk.state.escalate(history.tradingState.to, { kind: 'restart', source: 'journal' }, `${history.tradingState.reason} (restored from the journal)`);
@@ -119,6 +133,27 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   if (!history.started) {
     writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id }, version: o.strategyVersion });
   }
+
+  // Snapshots: taken between two events (the core is synchronous, so the state is consistent), saved once
+  // every event before them is durable, under the sequence of the last of those.
+  const snapshotEvery = o.snapshotEvery ?? 100_000;
+  let snapshotAt = writer.handedOver;
+  let snapshotting: Promise<void> | undefined;
+  const saveSnapshot = async (): Promise<void> => {
+    snapshotAt = writer.handedOver;
+    const state = captureEngineSnapshot(
+      { account: o.account, execution, portfolio, trips: booker.trips, tradeIds: filter.tradeIds },
+      { initialCash, lastTs: clock.now(), tradingState: { to: risk.tradingState, reason: risk.stateReason }, orderSeqs: history.orderSeqs },
+    );
+    crashPoint('snapshot-captured');
+    const seq = (await writer.lastSeqHandedOver()) ?? (await o.journal.lastSeq());
+    await o.journal.saveSnapshot({ seq, ts: state.lastTs, state });
+  };
+  const maybeSnapshot = (): void => {
+    if (snapshotEvery <= 0 || snapshotting !== undefined || writer.handedOver - snapshotAt < snapshotEvery) return;
+    // A failed snapshot costs only restart time (the journal is the truth); a failed journal halts through onFailure.
+    snapshotting = saveSnapshot().catch(() => {}).finally(() => { snapshotting = undefined; });
+  };
 
   // 2. Reconcile with the venue before anything new can happen. Reports that arrive meanwhile wait.
   const early: Array<() => void> = [];
@@ -129,6 +164,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
       if (r.ts > clock.now()) clock.advanceTo(r.ts);
       if (filter.admit(r)) execution.onVenueReport(r);
       crashPoint('report-applied');
+      maybeSnapshot();
     };
     if (live) apply();
     else early.push(apply);
@@ -140,16 +176,18 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     portfolio.onMarketEvent(bar);
     risk.onMarketEvent(bar);
     host.onMarketEvent(bar);
+    maybeSnapshot();
   });
   o.venue.onDisconnect((reason) => risk.onVenueConnection(o.venue.name, false, reason));
   const snapshot = await o.venue.query();
   const reconciliation = reconcile(snapshot, true);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.reconciled', payload: reconciliation });
   await writer.flush();
+  // The next start begins here rather than replaying what this one just did.
+  if (history.snapshot === undefined || history.orderEvents.length > 0 || reconciliation.plan.applied > 0) await saveSnapshot();
+  const summary = { restarted: history.started, fromSnapshot: history.snapshot?.seq, snapshotSkipped: history.snapshotSkipped, replayedEvents: history.orderEvents.length };
 
-  if (o.reconcileOnly) {
-    return { restarted: history.started, replayedEvents: history.orderEvents.length, reconciliation, final: reconciliation, tradingState: risk.tradingState };
-  }
+  if (o.reconcileOnly) return { ...summary, reconciliation, final: reconciliation, tradingState: risk.tradingState };
 
   // 3. Trade until the venue's market ends.
   live = true;
@@ -162,12 +200,14 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   const final = reconcile(await o.venue.query(), false);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.stopped', payload: final });
   await writer.flush();
-  return { restarted: history.started, replayedEvents: history.orderEvents.length, reconciliation, final, tradingState: risk.tradingState };
+  await snapshotting;
+  await saveSnapshot();
+  return { ...summary, reconciliation, final, tradingState: risk.tradingState };
 
   /** Apply what the venue knows that the journal does not, then compare; unexplained differences fail closed. */
   function reconcile(venue: VenueSnapshot, apply: boolean): ReconciliationReport {
     if (venue.ts > clock.now()) clock.advanceTo(venue.ts);
-    const plan = planReconciliation({ orders: execution.orders.all(), tradeIds: filter.tradeIds }, venue);
+    const plan = planReconciliation({ orders: execution.orders.all(), tradeIds: filter.tradeIds, knows: (id) => execution.orders.knows(id) }, venue);
     let applied = 0;
     if (apply) {
       for (const r of plan.reports) {

@@ -31,6 +31,7 @@ export class ReportFilter {
       this.trades.add(report.fill.tradeId);
       return true;
     }
+    if (this.orders.isRetired(report.clientOrderId)) return false; // finished before the snapshot: old news
     const order = this.orders.get(report.clientOrderId);
     if (order === undefined) return true; // the engine will say loudly that it does not know the order
     try {

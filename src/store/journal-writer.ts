@@ -29,6 +29,10 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
   private readonly orderStreams = new Map<string, { strategy: string; instrument: string }>();
   private inFlight = new Set<Promise<unknown>>();
   private failed: Error | undefined;
+  /** Sequence of the last event handed over, once durable. */
+  private lastWrite: Promise<number> | undefined;
+  /** Events handed over so far (for the snapshot cadence). */
+  handedOver = 0;
 
   constructor(o: JournalWriterOptions) {
     this.journal = o.journal;
@@ -77,6 +81,18 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
     if (this.failed) throw this.failed;
   }
 
+  /**
+   * The journal sequence of the last event handed over so far, once it is durable (undefined when this
+   * writer wrote nothing). A snapshot taken synchronously before this call covers exactly the events up to it.
+   */
+  async lastSeqHandedOver(): Promise<number | undefined> {
+    const last = this.lastWrite;
+    if (last === undefined) return undefined;
+    const seq = await last;
+    if (this.failed) throw this.failed;
+    return seq;
+  }
+
   private orderEvent(event: { type: string; ts: number; clientOrderId?: string } & object): NewJournalEvent {
     let stream: JournalStream = { account: this.account };
     let version: string | undefined;
@@ -92,7 +108,11 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
 
   private write(event: NewJournalEvent, then?: () => void): void {
     if (this.failed) return; // write-ahead is broken: nothing more goes out
-    const p = this.journal.append([event]).then(
+    this.handedOver++;
+    const appended = this.journal.append([event]);
+    this.lastWrite = appended.then((seqs) => seqs[0]);
+    this.lastWrite.catch(() => {}); // reported once, through onFailure below
+    const p = appended.then(
       () => { if (!this.failed) then?.(); },
       (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))),
     );

@@ -8,7 +8,7 @@ import { SocketVenue } from '../../src/venues/index.ts';
 import type { VenueSnapshot } from '../../src/execution/index.ts';
 import { ORCL, ROOT } from './cli.ts';
 
-const POINTS = ['intent-journaled', 'request-sent', 'report-received', 'report-applied', 'market-event'] as const;
+const POINTS = ['intent-journaled', 'request-sent', 'report-received', 'report-applied', 'market-event', 'snapshot-captured'] as const;
 
 /** One way to die: at a named point on its n-th pass, or an outside SIGKILL after some milliseconds. */
 export type Kill = { readonly point: (typeof POINTS)[number]; readonly hit: number } | { readonly afterMs: number };

@@ -49,15 +49,18 @@ async function scenario(kind: 'sqlite' | 'postgres', seed: number, seen: Seen): 
   const venue = await startVenue(240, 3);
   const target = kind === 'sqlite' ? sqliteTarget(dir) : postgresTarget(seed);
   const plan = killPlan(seed);
-  const what = `seed ${seed} (${plan.map(describeKill).join(', ')})`;
+  // Snapshots every few events in most plans, so kills land around them and restarts begin from them.
+  const snapshotEvery = ['0', '5', '13'][seed % 3];
+  const extra = ['--snapshot-every', snapshotEvery];
+  const what = `seed ${seed} (${plan.map(describeKill).join(', ')}; snapshot every ${snapshotEvery})`;
   try {
     for (const kill of plan) {
-      const run = await runEngine(venue.port, target.args, kill);
+      const run = await runEngine(venue.port, target.args, kill, extra);
       assert.ok(run.signal === 'SIGKILL' || run.code === 0, `${what}: a killed run dies by SIGKILL or finishes: ${run.code} ${run.signal} ${run.stderr}`);
       seen.plannedKills++;
       if (run.signal === 'SIGKILL') seen.landedKills++;
     }
-    const last = await runEngine(venue.port, target.args);
+    const last = await runEngine(venue.port, target.args, undefined, extra);
     const applied = /(\d+) report\(s\) applied/.exec(last.stdout);
     if (applied && Number(applied[1]) > 0) seen.reportsAppliedOnRestart++;
     if (/never reached the venue/.test(last.stdout)) seen.neverReached++;

@@ -23,6 +23,8 @@ export const PAPER_HELP = `keel paper: trade a strategy against a venue, journal
   --sizing all-in|units:N|percent:P   entry size (default units:1)
   --commission-pct P ...    the venue's fee schedule (as keel backtest), for buying-power estimates
   --risk FILE               risk limits (YAML, docs/risk-config.md)
+  --snapshot-every N        save an engine snapshot every N journaled events (default 100000; 0: only
+                            at start-up and at the end); a restart replays only the journal after it
   --quiet                   print only the reconciliation verdicts and errors
 `;
 
@@ -31,7 +33,7 @@ const OPTIONS = {
   'journal-schema': { type: 'string' }, cash: { type: 'string' }, sizing: { type: 'string' }, risk: { type: 'string' },
   'commission-pct': { type: 'string' }, 'commission-per-unit': { type: 'string' }, 'commission-min': { type: 'string' },
   'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
-  quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'snapshot-every': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function paperCommand(argv: string[]): Promise<number> {
@@ -45,6 +47,10 @@ export async function paperCommand(argv: string[]): Promise<number> {
   const journalPath = required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite');
   const risk = v.risk !== undefined ? parseRiskConfig(readRisk(v.risk), v.risk) : undefined;
   const fees = feeModelFromFlags(v);
+  const snapshotEvery = v['snapshot-every'] === undefined ? undefined : Number(v['snapshot-every']);
+  if (snapshotEvery !== undefined && !(Number.isSafeInteger(snapshotEvery) && snapshotEvery >= 0)) {
+    throw new KeelError('BAD_ARGUMENT', 'must be a whole number of events, 0 or more', { field: '--snapshot-every', value: v['snapshot-every'] });
+  }
   const journal: Journal = await openJournalArg(journalPath, { schema: v['journal-schema'] });
   const account = v.account ?? 'paper';
   let venue: SocketVenue;
@@ -59,10 +65,12 @@ export async function paperCommand(argv: string[]): Promise<number> {
     const summary = await runPaperEngine({
       account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
       instrument: venue.instrument, initialCash: parseMoney(v.cash ?? '100000', '--cash'), sizing: parseSizing(v.sizing ?? 'units:1'),
-      fees, risk, journal, venue,
+      fees, risk, journal, venue, snapshotEvery,
       log: v.quiet ? undefined : { info: (msg) => process.stderr.write(`[${strategyId}] ${msg}\n`), warn: (msg) => process.stderr.write(`[${strategyId}] warning: ${msg}\n`) },
     });
-    const out = v.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events` : 'fresh journal'];
+    const from = summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`;
+    const out = v.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${from}` : 'fresh journal'];
+    if (summary.snapshotSkipped) process.stderr.write(`warning: ${summary.snapshotSkipped}\n`);
     process.stdout.write([...out, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
     return summary.final.mismatch ? 1 : 0;
   } finally {
