@@ -84,3 +84,7 @@ try {
 } catch (err) {
   console.log(`postgres journal: skipped (${(err as Error).message.split('\n')[0]}) [${machine}]`);
 }
+
+// Restart to reconciled with a 1,000,000-event journal, with and without a snapshot (issue 4).
+const { restartBench } = await import('./restart.ts');
+await restartBench(machine, { log: (line) => console.log(line) });

@@ -11,6 +11,8 @@ import { checkRestored } from './restore-check.ts';
 
 /** The files that make up a SQLite journal at `path`: any of them existing means a journal is (or was) there. */
 const SIDE_FILES = ['', '-wal', '-shm', '-journal'];
+/** What a restore leaves next to its temporary journal: the side files, and the writer lock of a name nobody else knows. */
+const TEMPORARY_FILES = [...SIDE_FILES, '-writer.lock', '-writer.lock.json'];
 
 /** Refuse a target that exists, or whose leftover WAL would be replayed into the restored file by SQLite. */
 export function checkSqliteTarget(path: string): string {
@@ -57,6 +59,6 @@ export async function restoreToSqlite(manifest: BackupManifest, dataPath: string
       hint: 'restore to a new path, or move the old journal away first',
     });
   } finally {
-    for (const suffix of SIDE_FILES) rmSync(tmp + suffix, { force: true });
+    for (const suffix of TEMPORARY_FILES) rmSync(tmp + suffix, { force: true });
   }
 }

@@ -10,6 +10,7 @@ import { projectionProblem } from '../projection.ts';
 import { BackgroundCheckpointer } from './checkpointer.ts';
 import { SqliteEventWriter, type EncodedAppend } from './event-writer.ts';
 import { SqliteReadModelReader } from './read-models.ts';
+import { SqliteWriterLock } from './writer-lock.ts';
 
 export interface SqliteJournalOptions {
   /** The journal file, normally `journal.sqlite` in the run's directory (which must exist). */
@@ -64,7 +65,15 @@ export async function openSqliteJournal(options: SqliteJournalOptions): Promise<
   }
   const readOnly = options.readOnly === true;
   checkJournalFile(path, readOnly);
-  const db = openDatabase(path, readOnly);
+  // Before the file is touched: a second engine must not even migrate it.
+  const lock = readOnly ? undefined : SqliteWriterLock.acquire(path);
+  let db: DatabaseSync;
+  try {
+    db = openDatabase(path, readOnly);
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   try {
     if (readOnly) {
       checkReadableVersion(db, path);
@@ -74,9 +83,10 @@ export async function openSqliteJournal(options: SqliteJournalOptions): Promise<
       applyWritePragmas(db, durability);
       migrate(db, path);
     }
-    return new SqliteJournal(db, path, durability, readOnly);
+    return new SqliteJournal(db, path, durability, readOnly, lock);
   } catch (err) {
     db.close();
+    lock?.release();
     throw asJournalError(err, path, 'JOURNAL_OPEN');
   }
 }
@@ -108,8 +118,11 @@ export class SqliteJournal implements Journal {
   private commits = 0;
   private committedEvents = 0;
 
-  constructor(db: DatabaseSync, path: string, durability: Durability, readOnly: boolean) {
+  private readonly lock: SqliteWriterLock | undefined;
+
+  constructor(db: DatabaseSync, path: string, durability: Durability, readOnly: boolean, lock?: SqliteWriterLock) {
     this.db = db;
+    this.lock = lock;
     this.location = path;
     this.durability = durability;
     this.readOnly = readOnly;
@@ -240,6 +253,7 @@ export class SqliteJournal implements Journal {
     this.closed = true;
     await this.checkpointer?.stop();
     this.db.close();
+    this.lock?.release();
   }
 
   /** The connection's journal mode and synchronous level, as SQLite reports them (for diagnostics). */
