@@ -162,7 +162,29 @@ export class ExecutionEngine implements VenueReportSink, KillTarget {
   onVenueReport(report: VenueReport): void {
     const order = this.orders.get(report.clientOrderId);
     if (!order) throw new Error(`venue report ${report.type} for unknown order ${report.clientOrderId}`);
+    // The OMS decides which strategy an order belongs to: venues do not know strategies (Alpaca, ccxt), and
+    // an adopted external order belongs to `external` whatever the venue's record says.
+    if (report.type === 'order.filled' && report.fill.strategyId !== order.request.strategyId) {
+      this.emit({ ...report, fill: { ...report.fill, strategyId: order.request.strategyId } }, order);
+      return;
+    }
     this.emit(report, order);
+  }
+
+  /**
+   * Take over an order placed outside this engine (by hand at the broker, another tool, a lost journal tail)
+   * that reconciliation found at the venue, when configured to adopt rather than flag it. It is journaled
+   * as submitted, under the `external` strategy, and counted by the risk books like any working order; the
+   * venue's reports then bring it up to date. Nothing is sent: the order already exists.
+   */
+  adopt(request: OrderRequest): ManagedOrder {
+    const order = this.orders.create(request);
+    const venue = this.routes.get(request.instrumentId) ?? this.routes.get(undefined);
+    if (venue) this.venueOf.set(request.clientOrderId, venue);
+    const submitted = { type: 'order.submitted', ts: this.clock.now(), order: request } as const;
+    this.emit(submitted, order);
+    this.wal.record(submitted);
+    return order;
   }
 
   /** Journal the cancel request, then hand it to the order's venue. */

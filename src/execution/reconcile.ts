@@ -1,9 +1,14 @@
-import { TERMINAL_STATUSES, type Fill, type Money, type OrderStatus, type VenueReport } from '../model/index.ts';
+import { TERMINAL_STATUSES, type Fill, type Money, type OrderRequest, type OrderStatus, type VenueReport } from '../model/index.ts';
 import type { ManagedOrder } from './order-manager.ts';
 
 /** What a venue says it holds for the account (from its query API). */
 export interface VenueSnapshot {
   readonly orders: ReadonlyArray<{ readonly clientOrderId: string; readonly status: OrderStatus; readonly venueOrderId?: string; readonly reason?: string }>;
+  /**
+   * Working orders with their terms, when the venue gives them: what the engine needs to adopt an external
+   * order (its own orders it knows already).
+   */
+  readonly openOrders?: ReadonlyArray<OrderRequest & { readonly filledLots: number }>;
   /** Every fill of the account the venue still reports, oldest first. */
   readonly fills: readonly Fill[];
   /** Signed lots per instrument. */
@@ -114,4 +119,35 @@ export function planReconciliation(engine: EngineBook, venue: VenueSnapshot): Re
   const known = engine.knows ?? ((id: string) => mine.has(id));
   for (const v of venue.orders) if (!known(v.clientOrderId)) externalOrders.push(v.clientOrderId);
   return { reports, neverReached, externalOrders, externalFills, unsettled };
+}
+
+/** The strategy id adopted external orders are booked under (risk limits and flattening treat it like any strategy). */
+export const EXTERNAL_STRATEGY = 'external';
+
+/**
+ * The orders to adopt from a venue snapshot: every order or fill at the venue the engine does not know,
+ * as an order request under the `external` strategy. An open order keeps its terms; an order known only
+ * from its fills becomes a market order for the quantity filled (it is finished or its terms are unknown;
+ * its fills, applied by reconciliation, are what matter).
+ */
+export function externalOrdersToAdopt(knows: (clientOrderId: string) => boolean, venue: VenueSnapshot): OrderRequest[] {
+  const out = new Map<string, OrderRequest>();
+  for (const o of venue.openOrders ?? []) {
+    if (knows(o.clientOrderId) || out.has(o.clientOrderId)) continue;
+    const { filledLots: _filled, ...terms } = o;
+    out.set(o.clientOrderId, { ...terms, strategyId: EXTERNAL_STRATEGY, tag: 'adopted' } as OrderRequest);
+  }
+  const filled = new Map<string, { fill: Fill; lots: number }>();
+  for (const f of venue.fills) {
+    if (knows(f.clientOrderId) || out.has(f.clientOrderId)) continue;
+    const seen = filled.get(f.clientOrderId);
+    filled.set(f.clientOrderId, { fill: seen?.fill ?? f, lots: (seen?.lots ?? 0) + f.quantity });
+  }
+  for (const [id, { fill, lots }] of filled) {
+    out.set(id, {
+      type: 'market', clientOrderId: id, strategyId: EXTERNAL_STRATEGY, instrumentId: fill.instrumentId, side: fill.side,
+      quantity: lots as OrderRequest['quantity'], timeInForce: 'GTC', reduceOnly: false, createdAt: fill.ts, tag: 'adopted', notional: undefined,
+    });
+  }
+  return [...out.values()];
 }

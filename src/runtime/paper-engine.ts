@@ -1,7 +1,7 @@
 import { formatMoney, lotsToQuantity, type Bar, type Instrument, type Money, type TradingState } from '../model/index.ts';
 import { SimClock } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig } from '../risk/index.ts';
-import { ExecutionEngine, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
+import { ExecutionEngine, externalOrdersToAdopt, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
 import { Portfolio } from '../portfolio/index.ts';
 import { StrategyHost, type StrategyClass, type StrategyLog } from '../strategy/index.ts';
 import { JournalWriter, type Journal } from '../store/index.ts';
@@ -36,11 +36,18 @@ export interface PaperEngineOptions {
    * the end). A restart replays only the journal after the latest snapshot.
    */
   readonly snapshotEvery?: number;
+  /**
+   * Orders and fills at the venue that the journal does not know (placed by hand, by another tool): `flag`
+   * (default) reports them and trades on REDUCING (HALTED when positions or cash differ); `adopt` books
+   * them under the `external` strategy, journaled, so the books agree and risk limits and the kill switch
+   * cover them.
+   */
+  readonly external?: 'flag' | 'adopt';
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
 export interface ReconciliationReport {
-  readonly plan: Omit<ReconciliationPlan, 'reports'> & { readonly applied: number };
+  readonly plan: Omit<ReconciliationPlan, 'reports'> & { readonly applied: number; readonly adopted: readonly string[] };
   readonly positions: ReadonlyArray<{ readonly instrument: string; readonly engine: number; readonly venue: number }>;
   readonly cash: { readonly engine: string; readonly venue: string };
   readonly mismatch: boolean;
@@ -207,6 +214,15 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   /** Apply what the venue knows that the journal does not, then compare; unexplained differences fail closed. */
   function reconcile(venue: VenueSnapshot, apply: boolean): ReconciliationReport {
     if (venue.ts > clock.now()) clock.advanceTo(venue.ts);
+    const adopted: string[] = [];
+    if (apply && o.external === 'adopt') {
+      for (const request of externalOrdersToAdopt((id) => execution.orders.knows(id), venue)) {
+        if (!instruments.has(request.instrumentId)) continue; // not traded here: stays flagged
+        execution.adopt(request);
+        writer.knowOrder(request.clientOrderId, request.strategyId, request.instrumentId);
+        adopted.push(request.clientOrderId);
+      }
+    }
     const plan = planReconciliation({ orders: execution.orders.all(), tradeIds: filter.tradeIds, knows: (id) => execution.orders.knows(id) }, venue);
     let applied = 0;
     if (apply) {
@@ -222,12 +238,17 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     const ccy = o.instrument.quoteCurrency;
     const cash = { engine: formatMoney(portfolio.cash, ccy), venue: formatMoney(venue.cash, ccy) };
     const mismatch = positions.some((p) => p.engine !== p.venue) || portfolio.cash !== venue.cash;
-    const unexplained = plan.externalOrders.length + plan.externalFills.length + plan.unsettled.length;
+    // Adopting: an external order that finished at the venue without a fill changed nothing; it is listed, not feared.
+    const ignored = o.external === 'adopt' ? plan.externalOrders : [];
+    const unexplained = plan.externalOrders.length - ignored.length + plan.externalFills.length + plan.unsettled.length;
     const verdict: TradingState = mismatch ? 'HALTED' : unexplained > 0 ? 'REDUCING' : 'ACTIVE';
     const lines = [
       `reconciliation with ${o.venue.name}: ${apply ? `${applied} report(s) applied` : 'end of session'}`,
       ...plan.neverReached.map((id) => `  ${id}: journaled but never reached the venue; marked rejected, not resubmitted`),
-      ...plan.externalOrders.map((id) => `  ${id}: an order at the venue the journal does not know`),
+      ...adopted.map((id) => `  ${id}: an order at the venue the journal did not know; adopted under strategy "external"`),
+      ...plan.externalOrders.map((id) => ignored.includes(id)
+        ? `  ${id}: a finished order at the venue the journal does not know, without fills; nothing to adopt`
+        : `  ${id}: an order at the venue the journal does not know`),
       ...plan.externalFills.map((id) => `  trade ${id}: a fill at the venue for an order the journal does not know`),
       ...plan.unsettled.map((id) => `  ${id}: state cannot be settled from the venue's answer`),
       ...positions.map((p) => `  position ${p.instrument}: engine ${lotsToQuantity(o.instrument, p.engine)}, venue ${lotsToQuantity(o.instrument, p.venue)}${p.engine === p.venue ? '' : '  MISMATCH'}`),
@@ -237,6 +258,6 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     if (verdict !== 'ACTIVE') {
       risk.state.escalate(verdict, { kind: 'breaker', name: 'reconciliation' }, `reconciliation with ${o.venue.name}: ${lines.slice(1, -1).map((l) => l.trim()).join('; ')}`);
     }
-    return { plan: { neverReached: plan.neverReached, externalOrders: plan.externalOrders, externalFills: plan.externalFills, unsettled: plan.unsettled, applied }, positions, cash, mismatch, verdict, lines };
+    return { plan: { neverReached: plan.neverReached, externalOrders: plan.externalOrders, externalFills: plan.externalFills, unsettled: plan.unsettled, applied, adopted }, positions, cash, mismatch, verdict, lines };
   }
 }

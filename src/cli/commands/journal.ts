@@ -6,11 +6,13 @@ import { SocketVenue } from '../../venues/index.ts';
 import { parseSizing } from '../../backtest/index.ts';
 import { runPaperEngine } from '../../runtime/index.ts';
 import { numberFlag, parseFlags, required } from '../args.ts';
+import { parseExternal } from './paper.ts';
 
 export const JOURNAL_HELP = `keel state --journal FILE [--events N]      positions, open orders and the last events of a journal
-keel reconcile --journal FILE --venue HOST:PORT [--account ID]
+keel reconcile --journal FILE --venue HOST:PORT [--account ID] [--external flag|adopt]
                                             replay the journal, compare with the venue, journal the corrections
-                                            and print the report (the engine must not be running)
+                                            and print the report (the engine must not be running); --external
+                                            adopt books orders placed outside Keel under strategy "external"
 `;
 
 function openExisting(path: string, schema: string | undefined, readOnly = false): Promise<Journal> {
@@ -55,8 +57,9 @@ class Idle extends Strategy<{}> {
 }
 
 export async function reconcileCommand(argv: string[]): Promise<number> {
-  const { values: v } = parseFlags(argv, { journal: { type: 'string' }, 'journal-schema': { type: 'string' }, venue: { type: 'string' }, account: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'reconcile');
+  const { values: v } = parseFlags(argv, { journal: { type: 'string' }, 'journal-schema': { type: 'string' }, venue: { type: 'string' }, account: { type: 'string' }, external: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'reconcile');
   if (v.help) { process.stdout.write(JOURNAL_HELP); return 0; }
+  const external = parseExternal(v.external);
   const journal = await openExisting(required(v.journal, '--journal', 'e.g. --journal run/journal.sqlite'), v['journal-schema']);
   const venueArg = required(v.venue, '--venue', 'e.g. --venue 127.0.0.1:7400');
   const m = /^([^:]+):(\d+)$/.exec(venueArg);
@@ -72,7 +75,7 @@ export async function reconcileCommand(argv: string[]): Promise<number> {
       const instrument: Instrument = venue.instrument;
       const summary = await runPaperEngine({
         account: v.account ?? 'paper', strategyId: 'reconcile', strategyClass: Idle, params: {}, strategyVersion: 'keel reconcile',
-        instrument, initialCash: 0n, sizing: parseSizing('units:1'), journal, venue, reconcileOnly: true,
+        instrument, initialCash: 0n, sizing: parseSizing('units:1'), journal, venue, reconcileOnly: true, external,
       });
       process.stdout.write(summary.reconciliation.lines.join('\n') + '\n');
       return summary.reconciliation.verdict === 'ACTIVE' ? 0 : 1;

@@ -23,6 +23,9 @@ export const PAPER_HELP = `keel paper: trade a strategy against a venue, journal
   --sizing all-in|units:N|percent:P   entry size (default units:1)
   --commission-pct P ...    the venue's fee schedule (as keel backtest), for buying-power estimates
   --risk FILE               risk limits (YAML, docs/risk-config.md)
+  --external flag|adopt     orders and fills at the venue the journal does not know: flag them (default;
+                            trade REDUCING, or HALTED if positions differ) or adopt them under strategy
+                            "external"
   --snapshot-every N        save an engine snapshot every N journaled events (default 100000; 0: only
                             at start-up and at the end); a restart replays only the journal after it
   --quiet                   print only the reconciliation verdicts and errors
@@ -33,7 +36,7 @@ const OPTIONS = {
   'journal-schema': { type: 'string' }, cash: { type: 'string' }, sizing: { type: 'string' }, risk: { type: 'string' },
   'commission-pct': { type: 'string' }, 'commission-per-unit': { type: 'string' }, 'commission-min': { type: 'string' },
   'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
-  'snapshot-every': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'snapshot-every': { type: 'string' }, external: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function paperCommand(argv: string[]): Promise<number> {
@@ -65,7 +68,7 @@ export async function paperCommand(argv: string[]): Promise<number> {
     const summary = await runPaperEngine({
       account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
       instrument: venue.instrument, initialCash: parseMoney(v.cash ?? '100000', '--cash'), sizing: parseSizing(v.sizing ?? 'units:1'),
-      fees, risk, journal, venue, snapshotEvery,
+      fees, risk, journal, venue, snapshotEvery, external: parseExternal(v.external),
       log: v.quiet ? undefined : { info: (msg) => process.stderr.write(`[${strategyId}] ${msg}\n`), warn: (msg) => process.stderr.write(`[${strategyId}] warning: ${msg}\n`) },
     });
     const from = summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`;
@@ -77,6 +80,12 @@ export async function paperCommand(argv: string[]): Promise<number> {
     await venue.close();
     await journal.close();
   }
+}
+
+/** `--external flag|adopt` (keel paper, keel reconcile). */
+export function parseExternal(value: string | undefined): 'flag' | 'adopt' {
+  if (value === undefined || value === 'flag' || value === 'adopt') return value ?? 'flag';
+  throw new KeelError('BAD_ARGUMENT', 'must be flag or adopt', { field: '--external', value });
 }
 
 function readRisk(path: string): string {
