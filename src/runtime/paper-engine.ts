@@ -256,6 +256,11 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
       `  verdict: ${verdict === 'ACTIVE' ? 'in agreement' : verdict === 'REDUCING' ? 'unexplained orders or fills: REDUCING until an operator confirms' : 'positions or cash differ: HALTED'}`,
     ];
     if (verdict !== 'ACTIVE') {
+      // The alert the operator must see (issue 6's channels deliver `alert.raised` events); the state change follows.
+      writer.recordEvent({
+        ts: clock.now(), stream: { account: o.account }, type: 'alert.raised',
+        payload: { severity: verdict === 'HALTED' ? 'critical' : 'warning', source: 'reconciliation', title: `reconciliation with ${o.venue.name}: ${verdict}`, lines },
+      });
       risk.state.escalate(verdict, { kind: 'breaker', name: 'reconciliation' }, `reconciliation with ${o.venue.name}: ${lines.slice(1, -1).map((l) => l.trim()).join('; ')}`);
     }
     return { plan: { neverReached: plan.neverReached, externalOrders: plan.externalOrders, externalFills: plan.externalFills, unsettled: plan.unsettled, applied, adopted }, positions, cash, mismatch, verdict, lines };

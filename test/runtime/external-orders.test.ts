@@ -71,6 +71,12 @@ test('orders placed outside the engine are flagged by default and adopted under 
     assert.ok(flagged.reconciliation.plan.externalFills.length > 0);
     assert.match(flagged.reconciliation.lines.join('\n'), /manual-2: an order at the venue the journal does not know[\s\S]*position ORCL: engine 0, venue 300 {2}MISMATCH/);
 
+    const f = await openSqliteJournal({ path: join(dir, 'flag.sqlite'), readOnly: true });
+    const alerts = await f.read({ types: ['alert.raised'] });
+    await f.close();
+    assert.equal(alerts.length, 1, 'the unexplained difference raised one alert');
+    assert.deepEqual({ ...(alerts[0].payload as object), lines: undefined }, { severity: 'critical', source: 'reconciliation', title: 'reconciliation with socket:paper: HALTED', lines: undefined });
+
     const path = join(dir, 'adopt.sqlite');
     const adopted = await reconcile(venue.port, path, 'adopt');
     const text = adopted.reconciliation.lines.join('\n');
@@ -91,6 +97,9 @@ test('orders placed outside the engine are flagged by default and adopted under 
     assert.equal(again.reconciliation.verdict, 'ACTIVE', again.reconciliation.lines.join('\n'));
     assert.deepEqual(again.reconciliation.plan.adopted, []);
     assert.equal(again.reconciliation.plan.externalOrders.length, 0);
+    const a = await openSqliteJournal({ path, readOnly: true });
+    assert.equal((await a.read({ types: ['alert.raised'] })).length, 0, 'adopting raised no alert');
+    await a.close();
   } finally {
     await venue.close();
     rmSync(dir, { recursive: true, force: true });
