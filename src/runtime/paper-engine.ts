@@ -43,6 +43,11 @@ export interface PaperEngineOptions {
    * cover them.
    */
   readonly external?: 'flag' | 'adopt';
+  /**
+   * Stop trading when aborted (SIGTERM, an operator), as when the venue's market ends: no new orders, the
+   * journal flushed, a final reconciliation and snapshot. A live venue's market never ends by itself.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
@@ -165,6 +170,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   // 2. Reconcile with the venue before anything new can happen. Reports that arrive meanwhile wait.
   const early: Array<() => void> = [];
   let live = false;
+  let stopped = false;
   o.venue.onReport((r) => {
     const apply = () => {
       crashPoint('report-received');
@@ -177,7 +183,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     else early.push(apply);
   });
   o.venue.onMarket((bar: Bar) => {
-    if (!live) return;
+    if (!live || stopped) return;
     crashPoint('market-event');
     if (bar.ts > clock.now()) clock.advanceTo(bar.ts);
     portfolio.onMarketEvent(bar);
@@ -201,7 +207,8 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   for (const apply of early.splice(0)) apply();
   host.start();
   o.venue.start();
-  await o.venue.ended;
+  await untilEndOrAbort(o.venue.ended, o.signal);
+  stopped = true; // no more market events to the strategy; reports (facts) are still applied and journaled
   host.stop();
   await writer.flush();
   const final = reconcile(await o.venue.query(), false);
@@ -265,4 +272,15 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     }
     return { plan: { neverReached: plan.neverReached, externalOrders: plan.externalOrders, externalFills: plan.externalFills, unsettled: plan.unsettled, applied, adopted }, positions, cash, mismatch, verdict, lines };
   }
+}
+
+/** Resolves when the venue's market ends or `signal` aborts, whichever comes first. */
+function untilEndOrAbort(ended: Promise<void>, signal: AbortSignal | undefined): Promise<void> {
+  if (signal === undefined) return ended;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve();
+    signal.addEventListener('abort', onAbort, { once: true });
+    ended.then(() => { signal.removeEventListener('abort', onAbort); resolve(); }, (err: unknown) => { signal.removeEventListener('abort', onAbort); reject(err); });
+  });
 }

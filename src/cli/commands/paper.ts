@@ -64,11 +64,16 @@ export async function paperCommand(argv: string[]): Promise<number> {
     throw new KeelError('VENUE_UNREACHABLE', `cannot be reached: ${(err as Error).message}`, { field: '--venue', value: venueArg });
   }
   const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
+  // SIGTERM / Ctrl-C: stop trading, journal what is pending, reconcile and snapshot, then exit.
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
   try {
     const summary = await runPaperEngine({
       account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
       instrument: venue.instrument, initialCash: parseMoney(v.cash ?? '100000', '--cash'), sizing: parseSizing(v.sizing ?? 'units:1'),
-      fees, risk, journal, venue, snapshotEvery, external: parseExternal(v.external),
+      fees, risk, journal, venue, snapshotEvery, external: parseExternal(v.external), signal: stop.signal,
       log: v.quiet ? undefined : { info: (msg) => process.stderr.write(`[${strategyId}] ${msg}\n`), warn: (msg) => process.stderr.write(`[${strategyId}] warning: ${msg}\n`) },
     });
     const from = summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`;
@@ -77,6 +82,8 @@ export async function paperCommand(argv: string[]): Promise<number> {
     process.stdout.write([...out, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
     return summary.final.mismatch ? 1 : 0;
   } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
     await venue.close();
     await journal.close();
   }
