@@ -8,3 +8,4 @@ export * from './order.ts';
 export * from './events.ts';
 export * from './time-zones.ts';
 export * from './json.ts';
+export * from './config-file.ts';
