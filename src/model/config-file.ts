@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { KeelError } from './errors.ts';
 
 /**
@@ -150,4 +150,49 @@ function isMapping(v: unknown): v is Record<string, unknown> {
 
 function isScalarValue(v: unknown): boolean {
   return v === null || ['string', 'number', 'boolean', 'bigint'].includes(typeof v);
+}
+
+/**
+ * A strict mapping: unknown keys are errors with a "did you mean" hint. Built on a loose object plus our own
+ * key check (rather than zod's strictObject) so the issue can carry the suggestion and point at the key.
+ */
+export function section<S extends z.ZodRawShape>(shape: S, what: string) {
+  const known = Object.keys(shape);
+  return z.looseObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `must be a mapping of ${what}` : undefined) })
+    .superRefine((obj, ctx) => {
+      for (const key of Object.keys(obj)) {
+        if (!known.includes(key)) ctx.addIssue({ code: 'custom', message: 'is not a known key', path: [key], params: { hint: suggestKey(key, known) } });
+      }
+    }, { when: (payload) => isMapping(payload.value) });
+}
+
+/**
+ * "did you mean maxOrderNotional?" for a key within a few typos of a known one (case ignored), or the list
+ * of known keys. Durations written with the engine's `Ms` suffix get told the YAML spelling.
+ */
+export function suggestKey(key: string, known: readonly string[]): string {
+  if (key.endsWith('Ms') && known.includes(key.slice(0, -2))) {
+    return `did you mean ${key.slice(0, -2)}? durations are written without Ms, e.g. ${key.slice(0, -2)}: 30s`;
+  }
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const k of known) {
+    const d = editDistance(key.toLowerCase(), k.toLowerCase());
+    if (d < bestDistance) { best = k; bestDistance = d; }
+  }
+  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4))) return `did you mean ${best}?`;
+  return `known keys: ${known.join(', ')}`;
+}
+
+/** Levenshtein distance (insert, delete, substitute), one row at a time. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
 }

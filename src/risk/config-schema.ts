@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { section } from '../model/index.ts';
 import type { BuyingPower } from './config.ts';
 import {
   parseAmount, parseBoolean, parseBreakerAction, parseCount, parseDuration, parseInstrumentIds, parseLeverage,
@@ -42,20 +43,6 @@ const sessionEnd = unit((v) => parseTimeOfDay(v, { allowEndOfDay: true }), 'a ti
 const timeZone = unit(parseTimeZone, 'a time zone such as America/New_York');
 const action = unit(parseBreakerAction, 'reduce, halt or kill');
 const flag = unit(parseBoolean, 'true or false');
-
-/**
- * A strict mapping: unknown keys are errors with a "did you mean" hint. Built on a loose object plus our own
- * key check (rather than zod's strictObject) so the issue can carry the suggestion and point at the key.
- */
-function section<S extends z.ZodRawShape>(shape: S, what: string) {
-  const known = Object.keys(shape);
-  return z.looseObject(shape, { error: (iss) => (iss.code === 'invalid_type' ? `must be a mapping of ${what}` : undefined) })
-    .superRefine((obj, ctx) => {
-      for (const key of Object.keys(obj)) {
-        if (!known.includes(key)) ctx.addIssue({ code: 'custom', message: 'is not a known key', path: [key], params: { hint: suggestKey(key, known) } });
-      }
-    }, { when: (payload) => isMapping(payload.value) });
-}
 
 /** A section whose key may be present but empty (`killSwitch:` with its lines commented out) = `{}`. */
 function emptyable<T extends z.ZodType>(schema: T) {
@@ -226,45 +213,10 @@ function defined<T extends object>(o: T): T {
   return o;
 }
 
-function isMapping(v: unknown): v is Record<string, unknown> {
-  return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
 /** Positive normalised decimal strings compared exactly ("10" vs "9.5"). */
 function compareDecimals(a: string, b: string): number {
   const decimals = Math.max(a.split('.')[1]?.length ?? 0, b.split('.')[1]?.length ?? 0);
   const scale = (s: string) => BigInt(s.split('.')[0] + (s.split('.')[1] ?? '').padEnd(decimals, '0'));
   const x = scale(a), y = scale(b);
   return x === y ? 0 : x > y ? 1 : -1;
-}
-
-/**
- * "did you mean maxOrderNotional?" for a key within a few typos of a known one (case ignored), or the list
- * of known keys. Durations written with the engine's `Ms` suffix get told the YAML spelling.
- */
-export function suggestKey(key: string, known: readonly string[]): string {
-  if (key.endsWith('Ms') && known.includes(key.slice(0, -2))) {
-    return `did you mean ${key.slice(0, -2)}? durations are written without Ms, e.g. ${key.slice(0, -2)}: 30s`;
-  }
-  let best: string | undefined;
-  let bestDistance = Infinity;
-  for (const k of known) {
-    const d = editDistance(key.toLowerCase(), k.toLowerCase());
-    if (d < bestDistance) { best = k; bestDistance = d; }
-  }
-  if (best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4))) return `did you mean ${best}?`;
-  return `known keys: ${known.join(', ')}`;
-}
-
-/** Levenshtein distance (insert, delete, substitute), one row at a time. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
 }

@@ -1,3 +1,4 @@
 /** Running engines (paper now, live later): the same components as a backtest, journaled, against a venue session. */
 export * from './paper-engine.ts';
 export { readJournalHistory, type JournalHistory } from './journal-history.ts';
+export * from './run-config.ts';

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml, stringify as toYaml } from 'yaml';
+import * as z from 'zod';
+import { KeelError, parseYamlConfig, section, type ConfigSection } from '../model/index.ts';
+import { parseRiskConfig, type RiskConfig } from '../risk/index.ts';
+
+/**
+ * The run config, `keel.yaml`, for `keel paper --config` and `keel live --config`: which strategy, which
+ * venue, which journal, which risk limits. One file, checked whole before anything connects: every problem
+ * is one line naming the file, line, key and value. The venue section's own keys (URLs, credentials, feed)
+ * are checked by the venue's adapter, the `risk:` section by the risk schema (docs/risk-config.md).
+ *
+ * @example
+ * account: paper
+ * strategy: { name: sma-cross, params: { fast: 10, slow: 30 } }
+ * venue: { kind: alpaca, symbol: ORCL, tradingUrl: http://127.0.0.1:7401 }
+ * journal: run/journal.sqlite
+ * risk: { account: { maxOrderNotional: 50000 } }
+ */
+/** Zod error wording: a missing key is "required", a wrong value "must be …", unknown keys are named. */
+const must = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? `is required: ${what}` : `must be ${what}`);
+const nonEmpty = (what: string) => z.string({ error: must(what) }).min(1, { error: `must be ${what}` });
+
+export const runConfigSchema = section({
+  /** The account's name in the journal (and at the sim venue server). */
+  account: nonEmpty('an account name').default('paper'),
+  strategy: section({
+    /** A built-in strategy (`keel strategies`) or a path to a strategy file. */
+    name: nonEmpty('a built-in strategy name or a path to a strategy file'),
+    params: z.record(z.string(), z.unknown(), { error: must('a mapping of parameter names to values') }).default({}),
+  }, 'name and params'),
+  venue: z.object({
+    kind: z.enum(['sim', 'alpaca', 'ccxt'], { error: must('sim, alpaca or ccxt') }),
+  }, { error: must("a mapping with kind (sim, alpaca or ccxt) and that venue's keys") }).loose(),
+  /** A SQLite file or a postgres:// URL. */
+  journal: nonEmpty('a SQLite file path or a postgres:// URL'),
+  journalSchema: nonEmpty('a PostgreSQL schema name').optional(),
+  /** Starting cash on a fresh journal (the venue's account must hold the same). */
+  cash: z.union([z.string(), z.number()], { error: 'must be an amount, e.g. 100000' }).transform(String).default('100000'),
+  sizing: nonEmpty('all-in, units:N or percent:P').default('units:1'),
+  /** The venue's commission in percent of notional, for the buying-power estimate. */
+  commissionPct: z.union([z.string(), z.number()], { error: 'must be a percent, e.g. 0.1' }).transform(String).optional(),
+  snapshotEvery: z.number({ error: 'must be a whole number of events' }).int({ error: 'must be a whole number of events' }).min(0, { error: 'must be 0 or more' }).default(100_000),
+  external: z.enum(['flag', 'adopt'], { error: 'must be flag or adopt' }).default('flag'),
+  /** Live trading only: the venue account id the operator confirms (checked against the venue's answer). */
+  live: section({ account: nonEmpty('the venue account id you confirm trading live on') }, 'account').optional(),
+  /** Validated by the risk schema; listed here so the rest of the file may carry it. */
+  risk: z.unknown().optional(),
+}, 'run settings (account, strategy, venue, journal, risk, ...)');
+
+export type RunConfigFile = z.output<typeof runConfigSchema>;
+
+export interface RunConfig extends Omit<RunConfigFile, 'risk'> {
+  /** The file it came from (relative paths in it are resolved from its folder by the caller). */
+  readonly source: string;
+  readonly risk: RiskConfig | undefined;
+  /** The `risk:` section as written, for printing the limits in force. */
+  readonly riskText: string | undefined;
+}
+
+const RUN_SECTION: ConfigSection<RunConfigFile> = { schema: runConfigSchema as unknown as ConfigSection<RunConfigFile>['schema'], code: 'BAD_RUN_CONFIG' };
+
+/** Parse and check a run config's text; `source` names the file in errors. */
+export function parseRunConfig(text: string, source: string): RunConfig {
+  const file = parseYamlConfig(text, source, RUN_SECTION);
+  const raw = parseYaml(text) as { risk?: unknown };
+  const hasRisk = raw.risk !== undefined && raw.risk !== null;
+  return {
+    ...file, source,
+    risk: hasRisk ? parseRiskConfig(text, source) : undefined,
+    riskText: hasRisk ? toYaml(raw.risk).trimEnd() : undefined,
+  };
+}
+
+/** Read and check `keel.yaml` (or the file given to `--config`). */
+export function loadRunConfig(path: string): RunConfig {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new KeelError('BAD_RUN_CONFIG', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field: '--config', value: path });
+  }
+  return parseRunConfig(text, path);
+}
