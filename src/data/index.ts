@@ -20,3 +20,4 @@ export type { DataKind, KindOption } from './layouts.ts';
 export { DataFileError } from './data-error.ts';
 export { splitCsvLine, CsvReader } from './csv.ts';
 export * from './thresholds.ts';
+export * from './live/index.ts';

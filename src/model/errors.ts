@@ -10,11 +10,14 @@ export class KeelError extends Error {
   readonly field: string | undefined;
   readonly value: unknown;
   readonly hint: string | undefined;
+  /** The message without field, value and hint (to re-point an error at another field). */
+  readonly reason: string;
 
   constructor(code: string, message: string, details: { field?: string; value?: unknown; hint?: string } = {}) {
     super(formatKeelMessage(message, details));
     this.name = 'KeelError';
     this.code = code;
+    this.reason = message;
     this.field = details.field;
     this.value = details.value;
     this.hint = details.hint;

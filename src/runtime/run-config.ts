@@ -21,7 +21,7 @@ import { parseRiskConfig, type RiskConfig } from '../risk/index.ts';
 const must = (what: string) => (iss: { input?: unknown }) => (iss.input === undefined ? `is required: ${what}` : `must be ${what}`);
 const nonEmpty = (what: string) => z.string({ error: must(what) }).min(1, { error: `must be ${what}` });
 
-export const runConfigSchema = section({
+const runShape = {
   /** The account's name in the journal (and at the sim venue server). */
   account: nonEmpty('an account name').default('paper'),
   strategy: section({
@@ -46,9 +46,12 @@ export const runConfigSchema = section({
   live: section({ account: nonEmpty('the venue account id you confirm trading live on') }, 'account').optional(),
   /** Validated by the risk schema; listed here so the rest of the file may carry it. */
   risk: z.unknown().optional(),
-}, 'run settings (account, strategy, venue, journal, risk, ...)');
+};
 
-export type RunConfigFile = z.output<typeof runConfigSchema>;
+export const runConfigSchema = section(runShape, 'run settings (account, strategy, venue, journal, risk, ...)');
+
+/** The run config as checked (typed from the strict shape: the section's catch-all for unknown keys is only for errors). */
+export type RunConfigFile = z.output<z.ZodObject<typeof runShape>>;
 
 export interface RunConfig extends Omit<RunConfigFile, 'risk'> {
   /** The file it came from (relative paths in it are resolved from its folder by the caller). */

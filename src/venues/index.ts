@@ -2,3 +2,6 @@
 export * from './venue.ts';
 export * from './sim/index.ts';
 export * from './socket-venue.ts';
+export { AlpacaVenue, createAlpacaVenue, parseAlpacaConfig, symbolMappings, alpacaConfigSchema, type AlpacaConfig } from './alpaca/index.ts';
+// The ccxt adapter is not re-exported here: ccxt is large, and a backtest must not load it. Import
+// './ccxt/index.ts' on demand (runtime/venue-connect.ts does).

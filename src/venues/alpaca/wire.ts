@@ -100,6 +100,8 @@ export interface AlpacaPosition {
 
 export interface AlpacaAccount {
   readonly id?: string;
+  /** The account number a trader sees (what `keel live` asks to confirm). */
+  readonly account_number?: string;
   readonly status?: string;
   readonly currency?: string;
   readonly cash: string;
