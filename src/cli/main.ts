@@ -1,6 +1,6 @@
 import { KeelError } from '../model/index.ts';
 import { BACKTEST_HELP, backtestCommand } from './commands/backtest.ts';
-import { PAPER_HELP, paperCommand } from './commands/paper.ts';
+import { LIVE_HELP, PAPER_HELP, liveCommand, paperCommand } from './commands/paper.ts';
 import { simVenueCommand } from '../venues/sim-server/index.ts';
 import { JOURNAL_HELP, reconcileCommand, stateCommand } from './commands/journal.ts';
 import { ANALYZE_HELP, analyzeCommand } from './commands/analyze.ts';
@@ -13,6 +13,8 @@ const HELP = `keel: one strategy from backtest to paper to live trading
 
   keel backtest --strategy sma-cross --data FILE [...]   run a backtest (keel backtest --help)
   keel paper --strategy sma-cross --venue HOST:PORT --journal FILE   trade against a venue, journaled (keel paper --help)
+  keel paper --config keel.yaml                          the same from a run config (Alpaca, ccxt or the sim venue)
+  keel live --config keel.yaml --confirm-account ID      real money, after explicit confirmation (keel live --help)
   keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
   keel data validate FILE                                check a data file and list its problems
   keel strategies                                        built-in strategies and their parameters
@@ -30,6 +32,7 @@ ${ANALYZE_HELP}
 ${DATA_HELP}
 ${CONTROL_HELP}
 ${PAPER_HELP}
+${LIVE_HELP}
 ${JOURNAL_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
@@ -40,6 +43,7 @@ async function main(argv: string[]): Promise<number> {
     case 'data': return dataCommand(rest);
     case 'strategies': return strategiesCommand();
     case 'paper': return paperCommand(rest);
+    case 'live': return liveCommand(rest);
     case 'venue':
       await simVenueCommand(rest);
       return new Promise<number>(() => {}); // serves until SIGTERM or SIGINT

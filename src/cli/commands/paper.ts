@@ -9,8 +9,12 @@ import { parseFlags, required } from '../args.ts';
 import { feeModelFromFlags } from '../fees-and-slippage.ts';
 import { readFileSync } from 'node:fs';
 import { parseRiskConfig } from '../../risk/index.ts';
+import { runConfigured } from './run-configured.ts';
 
 export const PAPER_HELP = `keel paper: trade a strategy against a venue, journaled (restart-safe)
+
+  --config keel.yaml        everything from a run config (strategy, venue: sim, alpaca or ccxt, journal,
+                            risk; see docs/run-config.md); the flags below are for the sim venue server
 
   --strategy NAME|FILE      as keel backtest
   --params a=1,b=2          strategy parameters
@@ -36,12 +40,13 @@ const OPTIONS = {
   'journal-schema': { type: 'string' }, cash: { type: 'string' }, sizing: { type: 'string' }, risk: { type: 'string' },
   'commission-pct': { type: 'string' }, 'commission-per-unit': { type: 'string' }, 'commission-min': { type: 'string' },
   'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
-  'snapshot-every': { type: 'string' }, external: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  'snapshot-every': { type: 'string' }, external: { type: 'string' }, config: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
 } as const;
 
 export async function paperCommand(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, OPTIONS, 'paper');
   if (v.help) { process.stdout.write(PAPER_HELP); return 0; }
+  if (v.config !== undefined) return runConfigured('paper', v.config, { quiet: v.quiet });
   const loaded = await loadStrategy(required(v.strategy, '--strategy', 'e.g. --strategy sma-cross'));
   const params = resolveParams(loaded.cls.params, v.params ? parseParamString(v.params) : {}, loaded.name);
   const venueArg = required(v.venue, '--venue', 'e.g. --venue 127.0.0.1:7400');
@@ -101,4 +106,18 @@ function readRisk(path: string): string {
   } catch (err) {
     throw new KeelError('BAD_RISK_CONFIG', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field: '--risk', value: path });
   }
+}
+
+export const LIVE_HELP = `keel live --config keel.yaml --confirm-account ID: trade with real money
+
+  Refuses to start unless the config's live.account, --confirm-account and the venue's own account id all
+  match, the venue is a live one (not a paper endpoint, sandbox or simulator), and a risk section is
+  configured. Prints the venue, account and risk limits before trading; starts REDUCING (or HALTED) when the
+  start-up reconciliation finds anything it cannot explain. Stop with SIGTERM or Ctrl-C.
+`;
+
+export async function liveCommand(argv: string[]): Promise<number> {
+  const { values: v } = parseFlags(argv, { config: { type: 'string' }, 'confirm-account': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const, 'live');
+  if (v.help) { process.stdout.write(LIVE_HELP); return 0; }
+  return runConfigured('live', required(v.config, '--config', 'e.g. --config keel.yaml'), { confirmAccount: v['confirm-account'], quiet: v.quiet });
 }

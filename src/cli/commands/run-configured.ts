@@ -1,0 +1,83 @@
+import { dirname, isAbsolute, resolve } from 'node:path';
+import { KeelError, parseMoney } from '../../model/index.ts';
+import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
+import { parseSizing } from '../../backtest/index.ts';
+import { connectConfiguredVenue, loadRunConfig, runPaperEngine, type RunConfig } from '../../runtime/index.ts';
+import { percentFee } from '../../venues/index.ts';
+import { openJournalArg } from '../journal-arg.ts';
+
+/**
+ * `keel paper --config keel.yaml` and `keel live --config keel.yaml`: the same engine, strategy file, risk gate
+ * and journal; only the venue differs. The whole config is checked before anything connects. Live trading
+ * additionally refuses to start unless the operator confirms the venue account on the command line and in
+ * the file, the venue is a live one, and risk limits are configured (they are printed before trading).
+ */
+export async function runConfigured(mode: 'paper' | 'live', configPath: string, o: { confirmAccount?: string; quiet?: boolean }): Promise<number> {
+  const cfg = loadRunConfig(configPath);
+  const here = dirname(resolve(configPath));
+  const local = (p: string) => (isAbsolute(p) || /^[a-z]+:\/\//.test(p) ? p : resolve(here, p));
+  if (mode === 'live') checkLiveConfig(cfg, o.confirmAccount);
+
+  const strategyRef = cfg.strategy.name.includes('/') || /\.[jt]s$/.test(cfg.strategy.name) ? local(cfg.strategy.name) : cfg.strategy.name;
+  const loaded = await loadStrategy(strategyRef);
+  const params = resolveParams(loaded.cls.params, parseParamString(Object.entries(cfg.strategy.params).map(([k, v]) => `${k}=${String(v)}`).join(',')), loaded.name);
+  const sizing = parseSizing(cfg.sizing);
+  const initialCash = parseMoney(cfg.cash, `${cfg.source}: cash`);
+  const fees = cfg.commissionPct === undefined ? undefined : percentFee(cfg.commissionPct);
+  const say = (line: string) => { if (!o.quiet) process.stderr.write(`${line}\n`); };
+
+  const venue = await connectConfiguredVenue(cfg, { log: say });
+  try {
+    if (mode === 'live') {
+      if (!venue.live) throw new KeelError('NOT_LIVE', `is ${venue.description}: keel live trades only on a live venue; use keel paper for paper endpoints and simulators`, { field: `${cfg.source}: venue` });
+      const actual = await venue.accountId();
+      if (actual !== undefined && actual !== cfg.live!.account) {
+        throw new KeelError('LIVE_NOT_CONFIRMED', `is the account you confirmed, but the venue's account is ${JSON.stringify(actual)}; nothing was sent`, { field: `${cfg.source}: live.account`, value: cfg.live!.account });
+      }
+      process.stdout.write(`LIVE trading on ${venue.description}, account ${cfg.live!.account}\nrisk limits in force (${cfg.source}):\n${cfg.riskText!.replace(/^/gm, '  ')}\n`);
+    } else {
+      if (venue.live) throw new KeelError('LIVE_VENUE', `is ${venue.description}, a live venue: keel paper never sends real orders; use keel live`, { field: `${cfg.source}: venue` });
+      say(`paper trading on ${venue.description}`);
+    }
+    const journal = await openJournalArg(local(cfg.journal), { schema: cfg.journalSchema });
+    const stop = new AbortController();
+    const onSignal = () => stop.abort();
+    process.once('SIGTERM', onSignal);
+    process.once('SIGINT', onSignal);
+    const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
+    try {
+      const summary = await runPaperEngine({
+        account: cfg.account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
+        instrument: venue.instrument, initialCash, sizing, fees, risk: cfg.risk, journal, venue: venue.session,
+        snapshotEvery: cfg.snapshotEvery, external: cfg.external, signal: stop.signal,
+        log: o.quiet ? undefined : { info: (msg) => say(`[${strategyId}] ${msg}`), warn: (msg) => say(`[${strategyId}] warning: ${msg}`) },
+      });
+      const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
+      if (summary.snapshotSkipped) say(`warning: ${summary.snapshotSkipped}`);
+      process.stdout.write([...head, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
+      return summary.final.mismatch ? 1 : 0;
+    } finally {
+      process.off('SIGTERM', onSignal);
+      process.off('SIGINT', onSignal);
+      await journal.close();
+    }
+  } finally {
+    await venue.session.close();
+  }
+}
+
+/** Live trading needs an explicit, matching confirmation and risk limits, checked before anything connects. */
+function checkLiveConfig(cfg: RunConfig, confirm: string | undefined): void {
+  if (cfg.live === undefined) {
+    throw new KeelError('LIVE_NOT_CONFIRMED', 'is missing: live trading needs the venue account confirmed in the file', { field: `${cfg.source}: live.account`, hint: 'add live: { account: YOUR-ACCOUNT-ID } and pass --confirm-account YOUR-ACCOUNT-ID' });
+  }
+  if (confirm === undefined) {
+    throw new KeelError('LIVE_NOT_CONFIRMED', 'is required: repeat the live account id on the command line to confirm real orders', { field: '--confirm-account', hint: `keel live --config ${cfg.source} --confirm-account ${cfg.live.account}` });
+  }
+  if (confirm !== cfg.live.account) {
+    throw new KeelError('LIVE_NOT_CONFIRMED', `does not match live.account in ${cfg.source} (${JSON.stringify(cfg.live.account)}); nothing was started`, { field: '--confirm-account', value: confirm });
+  }
+  if (cfg.risk === undefined) {
+    throw new KeelError('NO_RISK_LIMITS', 'is missing: keel live refuses to trade without risk limits', { field: `${cfg.source}: risk`, hint: 'see docs/risk-config.md and examples/risk.yaml' });
+  }
+}
