@@ -67,13 +67,17 @@ function validate<T>(obj: unknown, source: string, section: ConfigSection<T>, li
   throw toKeelError(pickFirst(result.error.issues, prefix, lineAt), obj, prefix, source, section.code, lineAt);
 }
 
-/** The issue that comes first in the file (zod reports in schema order), so fixes go top to bottom. */
+/**
+ * The issue that comes first in the file (zod reports in schema order), so fixes go top to bottom. A key
+ * that is missing ranks after everything else: it is often the typo reported elsewhere ("jurnal").
+ */
 function pickFirst(issues: readonly z.core.$ZodIssue[], prefix: Path, lineAt: (path: Path) => number | undefined): z.core.$ZodIssue {
   let first = issues[0];
-  let firstLine = Infinity;
+  let firstRank = Infinity;
   for (const issue of issues) {
-    const line = lineAt([...prefix, ...issue.path as Path]) ?? Infinity;
-    if (line < firstLine) { first = issue; firstLine = line; }
+    const missing = issue.code === 'invalid_type' && issue.input === undefined;
+    const rank = (missing ? 1e9 : 0) + (lineAt([...prefix, ...issue.path as Path]) ?? 1e8);
+    if (rank < firstRank) { first = issue; firstRank = rank; }
   }
   return first;
 }

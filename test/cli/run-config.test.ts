@@ -1,0 +1,73 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { KeelError } from '../../src/model/index.ts';
+import { parseRunConfig } from '../../src/runtime/index.ts';
+import { keelAsync } from '../helpers/cli.ts';
+import { startVenue } from '../helpers/crash-harness.ts';
+
+const base = 'strategy: { name: sma-cross, params: { fast: 3, slow: 8 } }\nvenue: { kind: sim, address: "127.0.0.1:1" }\njournal: j.sqlite\n';
+
+function problem(text: string): string {
+  try {
+    parseRunConfig(text, 'keel.yaml');
+  } catch (e) {
+    assert.ok(e instanceof KeelError && /^BAD_(RUN|RISK)_CONFIG$/.test(e.code), String(e));
+    return e.message;
+  }
+  throw new Error('expected a config error');
+}
+
+test('a run config is checked whole: each problem is one line with file, line, key and value', () => {
+  const ok = parseRunConfig(`${base}risk:\n  account:\n    maxOrderNotional: 5000\n`, 'keel.yaml');
+  assert.equal(ok.account, 'paper');
+  assert.equal(ok.snapshotEvery, 100_000);
+  assert.equal(ok.external, 'flag');
+  assert.equal(ok.risk?.account.maxOrderNotional, 5_000_000_000_000_000n);
+  assert.equal(ok.riskText, 'account:\n  maxOrderNotional: 5000');
+  assert.equal(problem(base.replace('kind: sim', 'kind: ftx')), 'keel.yaml line 2: venue.kind = "ftx": must be sim, alpaca or ccxt');
+  assert.equal(problem(`${base}snapshotEvery: -3\n`), 'keel.yaml line 4: snapshotEvery = -3: must be 0 or more');
+  assert.equal(problem(`${base}externl: adopt\n`), 'keel.yaml line 4: externl = "adopt": is not a known key (did you mean external?)');
+  assert.equal(problem(base.replace('journal: j.sqlite\n', '')), 'keel.yaml line 1: journal: is required: a SQLite file path or a postgres:// URL');
+  assert.equal(problem(`${base}risk:\n  account:\n    maxOrderNotional: -5\n`), 'keel.yaml line 6: risk.account.maxOrderNotional = -5: must be an amount of 0 or more');
+  assert.equal(problem(`${base}live: { acount: X }\n`), 'keel.yaml line 4: live.acount = "X": is not a known key (did you mean account?)');
+});
+
+test('keel live refuses without a confirmed account, without risk limits and on anything but a live venue; keel paper runs the config', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-run-config-'));
+  const venue = await startVenue(120, 2);
+  try {
+    const file = join(dir, 'keel.yaml');
+    const write = (extra: string) => writeFileSync(file, base.replace('127.0.0.1:1', `127.0.0.1:${venue.port}`) + extra);
+    const live = (...args: string[]) => keelAsync(['live', '--config', file, ...args]);
+
+    write('');
+    let r = await live('--confirm-account', 'ACC-1');
+    assert.equal(r.code, 2);
+    assert.match(r.stderr, /^keel: .*keel\.yaml: live\.account: is missing: live trading needs the venue account confirmed in the file/);
+    write('live: { account: ACC-1 }\n');
+    r = await live();
+    assert.match(r.stderr, /^keel: --confirm-account: is required: repeat the live account id on the command line/);
+    r = await live('--confirm-account', 'ACC-2');
+    assert.match(r.stderr, /^keel: --confirm-account = "ACC-2": does not match live\.account in .*keel\.yaml \("ACC-1"\); nothing was started\n$/);
+    r = await live('--confirm-account', 'ACC-1');
+    assert.match(r.stderr, /^keel: .*keel\.yaml: risk: is missing: keel live refuses to trade without risk limits/);
+    write('live: { account: ACC-1 }\nrisk: { account: { maxOrderNotional: 5000 } }\n');
+    r = await live('--confirm-account', 'ACC-1');
+    assert.match(r.stderr, /^keel: .*keel\.yaml: venue: is sim 127\.0\.0\.1:\d+: keel live trades only on a live venue/);
+    for (const out of [r.stdout, r.stderr]) assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
+    assert.equal(venue.stats().orders, 0, 'nothing was sent');
+
+    write('sizing: units:100\ncommissionPct: 0.1\n');
+    const paper = await keelAsync(['paper', '--config', file]);
+    assert.equal(paper.code, 0, paper.stderr);
+    assert.match(paper.stderr, /paper trading on sim 127\.0\.0\.1:\d+/);
+    assert.match(paper.stdout, /end of session[\s\S]*verdict: in agreement/);
+    assert.ok(venue.stats().fills > 0, 'the configured strategy traded');
+  } finally {
+    await venue.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
