@@ -3,3 +3,4 @@ export * from './paper-engine.ts';
 export { readJournalHistory, type JournalHistory } from './journal-history.ts';
 export * from './run-config.ts';
 export * from './venue-connect.ts';
+export * from './market-data.ts';

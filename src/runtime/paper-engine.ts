@@ -1,4 +1,4 @@
-import { formatMoney, lotsToQuantity, type Bar, type Instrument, type Money, type TradingState } from '../model/index.ts';
+import { formatMoney, lotsToQuantity, type Instrument, type MarketEvent, type Money, type TradingState } from '../model/index.ts';
 import { SimClock } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig } from '../risk/index.ts';
 import { ExecutionEngine, externalOrdersToAdopt, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
@@ -10,6 +10,7 @@ import { crashPoint } from './crash-points.ts';
 import { ReportFilter } from './report-filter.ts';
 import { readJournalHistory } from './journal-history.ts';
 import { captureEngineSnapshot, restoreEngineSnapshot } from './engine-snapshot.ts';
+import { liveMarketData, type MarketDataOptions } from './market-data.ts';
 import type { FeeModel, VenueSession } from '../venues/index.ts';
 
 export interface PaperEngineOptions {
@@ -48,6 +49,8 @@ export interface PaperEngineOptions {
    * journal flushed, a final reconciliation and snapshot. A live venue's market never ends by itself.
    */
   readonly signal?: AbortSignal;
+  /** Route market data through the live data path (validation, failover to backup feeds, bars from trades). */
+  readonly marketData?: MarketDataOptions;
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
@@ -182,15 +185,18 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     if (live) apply();
     else early.push(apply);
   });
-  o.venue.onMarket((bar: Bar) => {
+  const onMarketEvent = (e: MarketEvent): void => {
     if (!live || stopped) return;
     crashPoint('market-event');
-    if (bar.ts > clock.now()) clock.advanceTo(bar.ts);
-    portfolio.onMarketEvent(bar);
-    risk.onMarketEvent(bar);
-    host.onMarketEvent(bar);
+    if (e.ts > clock.now()) clock.advanceTo(e.ts);
+    portfolio.onMarketEvent(e);
+    risk.onMarketEvent(e);
+    host.onMarketEvent(e);
     maybeSnapshot();
-  });
+  };
+  // With a data section, market data passes validation, failover and bar building first (data/live).
+  const data = o.marketData ? liveMarketData(o.venue, o.instrument, o.marketData, onMarketEvent) : undefined;
+  if (data === undefined) o.venue.onMarket(onMarketEvent);
   o.venue.onDisconnect((reason) => risk.onVenueConnection(o.venue.name, false, reason));
   const snapshot = await o.venue.query();
   const reconciliation = reconcile(snapshot, true);
@@ -206,9 +212,11 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   live = true;
   for (const apply of early.splice(0)) apply();
   host.start();
+  data?.start();
   o.venue.start();
   await untilEndOrAbort(o.venue.ended, o.signal);
   stopped = true; // no more market events to the strategy; reports (facts) are still applied and journaled
+  data?.stop();
   host.stop();
   await writer.flush();
   const final = reconcile(await o.venue.query(), false);

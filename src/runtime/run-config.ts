@@ -3,6 +3,7 @@ import { parse as parseYaml, stringify as toYaml } from 'yaml';
 import * as z from 'zod';
 import { KeelError, parseYamlConfig, section, type ConfigSection } from '../model/index.ts';
 import { parseRiskConfig, type RiskConfig } from '../risk/index.ts';
+import { liveDataConfigSchema, type LiveDataConfig } from '../data/index.ts';
 
 /**
  * The run config, `keel.yaml`, for `keel paper --config` and `keel live --config`: which strategy, which
@@ -46,6 +47,8 @@ const runShape = {
   live: section({ account: nonEmpty('the venue account id you confirm trading live on') }, 'account').optional(),
   /** Validated by the risk schema; listed here so the rest of the file may carry it. */
   risk: z.unknown().optional(),
+  /** The live data path (docs/live-data.md): validation, failover, bars from trades; validated by its schema. */
+  data: z.unknown().optional(),
 };
 
 export const runConfigSchema = section(runShape, 'run settings (account, strategy, venue, journal, risk, ...)');
@@ -53,25 +56,30 @@ export const runConfigSchema = section(runShape, 'run settings (account, strateg
 /** The run config as checked (typed from the strict shape: the section's catch-all for unknown keys is only for errors). */
 export type RunConfigFile = z.output<z.ZodObject<typeof runShape>>;
 
-export interface RunConfig extends Omit<RunConfigFile, 'risk'> {
+export interface RunConfig extends Omit<RunConfigFile, 'risk' | 'data'> {
   /** The file it came from (relative paths in it are resolved from its folder by the caller). */
   readonly source: string;
   readonly risk: RiskConfig | undefined;
   /** The `risk:` section as written, for printing the limits in force. */
   readonly riskText: string | undefined;
+  /** The `data:` section, checked; absent: market data goes from the venue to the strategy as it comes. */
+  readonly data: LiveDataConfig | undefined;
 }
 
+const DATA_SECTION: ConfigSection<LiveDataConfig> = { schema: liveDataConfigSchema as unknown as ConfigSection<LiveDataConfig>['schema'], code: 'BAD_RUN_CONFIG', key: 'data' };
 const RUN_SECTION: ConfigSection<RunConfigFile> = { schema: runConfigSchema as unknown as ConfigSection<RunConfigFile>['schema'], code: 'BAD_RUN_CONFIG' };
 
 /** Parse and check a run config's text; `source` names the file in errors. */
 export function parseRunConfig(text: string, source: string): RunConfig {
   const file = parseYamlConfig(text, source, RUN_SECTION);
-  const raw = parseYaml(text) as { risk?: unknown };
+  const raw = parseYaml(text) as { risk?: unknown; data?: unknown };
   const hasRisk = raw.risk !== undefined && raw.risk !== null;
+  const hasData = raw.data !== undefined && raw.data !== null;
   return {
     ...file, source,
     risk: hasRisk ? parseRiskConfig(text, source) : undefined,
     riskText: hasRisk ? toYaml(raw.risk).trimEnd() : undefined,
+    data: hasData ? parseYamlConfig(text, source, DATA_SECTION) : undefined,
   };
 }
 

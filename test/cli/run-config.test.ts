@@ -32,6 +32,8 @@ test('a run config is checked whole: each problem is one line with file, line, k
   assert.equal(problem(`${base}externl: adopt\n`), 'keel.yaml line 4: externl = "adopt": is not a known key (did you mean external?)');
   assert.equal(problem(base.replace('journal: j.sqlite\n', '')), 'keel.yaml line 1: journal: is required: a SQLite file path or a postgres:// URL');
   assert.equal(problem(`${base}risk:\n  account:\n    maxOrderNotional: -5\n`), 'keel.yaml line 6: risk.account.maxOrderNotional = -5: must be an amount of 0 or more');
+  assert.equal(problem(`${base}data:\n  validation:\n    maxAgeMs: -1\n`), 'keel.yaml line 6: data.validation.maxAgeMs = -1: must be positive');
+  assert.equal(problem(`${base}data:\n  bars: { interval: 7m }\n`).split(':').slice(0, 2).join(':'), 'keel.yaml line 5: data.bars.interval = "7m"');
   assert.equal(problem(`${base}live: { acount: X }\n`), 'keel.yaml line 4: live.acount = "X": is not a known key (did you mean account?)');
 });
 
@@ -60,7 +62,8 @@ test('keel live refuses without a confirmed account, without risk limits and on 
     for (const out of [r.stdout, r.stderr]) assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
     assert.equal(venue.stats().orders, 0, 'nothing was sent');
 
-    write('sizing: units:100\ncommissionPct: 0.1\n');
+    // The data section puts the live data path (validation, failover) between the venue and the strategy.
+    write('sizing: units:100\ncommissionPct: 0.1\ndata:\n  validation: { spike: { maxJumpPct: 60, minJumpPct: 60 } }\n');
     const paper = await keelAsync(['paper', '--config', file]);
     assert.equal(paper.code, 0, paper.stderr);
     assert.match(paper.stderr, /paper trading on sim 127\.0\.0\.1:\d+/);

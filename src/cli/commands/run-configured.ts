@@ -50,6 +50,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
         account: cfg.account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
         instrument: venue.instrument, initialCash, sizing, fees, risk: cfg.risk, journal, venue: venue.session,
         snapshotEvery: cfg.snapshotEvery, external: cfg.external, signal: stop.signal,
+        marketData: cfg.data === undefined ? undefined : { config: cfg.data, onStatus: (s) => say(`data: ${JSON.stringify(s)}`) },
         log: o.quiet ? undefined : { info: (msg) => say(`[${strategyId}] ${msg}`), warn: (msg) => say(`[${strategyId}] warning: ${msg}`) },
       });
       const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
