@@ -20,20 +20,31 @@ export class MarketReplay {
   private readonly venues: MarketEventHandler[] = [];
   private readonly onBar: (bar: Bar) => void;
   private readonly onEnd: () => void;
-  private next = 0;
+  /** Bar the replay started from (a venue restored from saved state resumes where it stopped). */
+  private readonly first: number;
+  private next: number;
   private startedAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
+  private immediate: NodeJS.Immediate | undefined;
   private finished = false;
   private last: number | undefined;
 
-  constructor(o: { bars: readonly Bar[]; untilBar?: number; barIntervalMs: number; onBar: (bar: Bar) => void; onEnd: () => void }) {
+  /**
+   * `barIntervalMs` 0 replays as fast as possible, yielding to I/O between bars so clients still get in.
+   * `firstBar` (default 0) resumes a replay at that bar.
+   */
+  constructor(o: { bars: readonly Bar[]; untilBar?: number; barIntervalMs: number; firstBar?: number; onBar: (bar: Bar) => void; onEnd: () => void }) {
     this.bars = o.bars;
     this.end = Math.min(o.bars.length, o.untilBar ?? Infinity);
     this.intervalMs = o.barIntervalMs;
     this.onBar = o.onBar;
     this.onEnd = o.onEnd;
+    this.first = Math.max(0, Math.min(o.firstBar ?? 0, this.end));
+    this.next = this.first;
     // Requests before the first bar arrive at its time and trade on it: the market opens with them queued.
-    this.clock = new SimClock(o.bars.length > 0 ? o.bars[0].ts : 0);
+    const firstTs = o.bars.length > 0 ? o.bars[Math.min(this.first, o.bars.length - 1)].ts : 0;
+    this.clock = new SimClock(this.first > 0 ? o.bars[this.first - 1].ts : firstTs);
+    if (this.first > 0) this.last = o.bars[this.first - 1].ts;
     this.kernel = new Kernel(this.clock);
     this.kernel.addHandler({
       onMarketEvent: (e) => {
@@ -75,8 +86,25 @@ export class MarketReplay {
   start(): void {
     if (this.startedAt !== undefined) return;
     this.startedAt = Date.now();
-    if (this.end === 0) return this.finish();
+    if (this.next >= this.end) return this.finish();
     this.arm();
+  }
+
+  /**
+   * Replay up to `count` bars now, whatever the pacing (a market driven by hand, as in tests); returns how many
+   * were replayed. A paced replay then waits for its schedule to catch up, so it never replays a bar twice.
+   */
+  step(count = 1): number {
+    let done = 0;
+    while (done < count && this.next < this.end) {
+      this.replayNext();
+      done++;
+    }
+    if (this.next >= this.end && !this.finished) {
+      this.stop();
+      this.finish();
+    }
+    return done;
   }
 
   /**
@@ -91,28 +119,42 @@ export class MarketReplay {
 
   stop(): void {
     if (this.timer !== undefined) clearTimeout(this.timer);
+    if (this.immediate !== undefined) clearImmediate(this.immediate);
     this.timer = undefined;
+    this.immediate = undefined;
+  }
+
+  private replayNext(): void {
+    const bar = this.bars[this.next++];
+    this.kernel.run([[bar]]);
+    this.last = bar.ts;
   }
 
   private tick = (): void => {
     this.timer = undefined;
+    this.immediate = undefined;
+    if (this.finished) return;
     // Catch up on every bar whose time has come: a late timer must not slow the market down.
-    const due = Math.min(this.end, Math.floor((Date.now() - this.startedAt!) / this.intervalMs));
-    while (this.next < due) {
-      const bar = this.bars[this.next++];
-      this.kernel.run([[bar]]);
-      this.last = bar.ts;
-    }
+    const due = this.intervalMs === 0
+      ? this.next + 1
+      : Math.min(this.end, this.first + Math.floor((Date.now() - this.startedAt!) / this.intervalMs));
+    while (this.next < due && this.next < this.end) this.replayNext();
     if (this.next >= this.end) return this.finish();
     this.arm();
   };
 
   private arm(): void {
-    const at = this.startedAt! + (this.next + 1) * this.intervalMs;
+    if (this.intervalMs === 0) {
+      // One bar per turn of the event loop: socket reads and writes run between two bars.
+      this.immediate = setImmediate(this.tick);
+      return;
+    }
+    const at = this.startedAt! + (this.next - this.first + 1) * this.intervalMs;
     this.timer = setTimeout(this.tick, Math.max(0, at - Date.now()));
   }
 
   private finish(): void {
+    if (this.finished) return;
     this.finished = true;
     this.onEnd();
   }
