@@ -18,7 +18,8 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel analyze equity.csv [--out metrics.json]           metrics of any equity curve
   keel data validate FILE                                check a data file and list its problems
   keel strategies                                        built-in strategies and their parameters
-  keel venue --data FILE --port 7400 [--bar-ms 20]       the simulated venue server (paper trading, tests)
+  keel venue --api alpaca --data FILE --keys ID:SECRET   a local venue speaking Alpaca's API (docs/venue-server.md)
+  keel venue --data FILE --port 7400 [--bar-ms 20]       the simulated venue server, Keel's own protocol (tests)
   keel state --journal FILE                              positions, open orders, last events of a journal
   keel reconcile --journal FILE --venue HOST:PORT        compare a journal with its venue and print the report
   keel backup --journal FILE|postgres://... --to DIR     online, checksummed copy of a journal (keel backup --help)
@@ -44,9 +45,15 @@ async function main(argv: string[]): Promise<number> {
     case 'strategies': return strategiesCommand();
     case 'paper': return paperCommand(rest);
     case 'live': return liveCommand(rest);
-    case 'venue':
-      await simVenueCommand(rest);
+    case 'venue': {
+      // --api alpaca: the Alpaca-compatible server; otherwise (or --api keel) the sim protocol server.
+      const api = rest.find((a, i) => rest[i - 1] === '--api') ?? rest.find((a) => a.startsWith('--api='))?.slice(6);
+      // Loaded on demand: the server's HTTP stack is not needed by any other command.
+      if (api === 'alpaca') return (await import('../venues/alpaca-server/index.ts')).alpacaVenueCommand(rest);
+      if (api !== undefined && api !== 'keel') throw new KeelError('BAD_ARGUMENT', 'must be alpaca or keel', { field: '--api', value: api });
+      await simVenueCommand(rest.filter((a, i) => a !== '--api' && rest[i - 1] !== '--api' && !a.startsWith('--api=')));
       return new Promise<number>(() => {}); // serves until SIGTERM or SIGINT
+    }
     case 'state': return stateCommand(rest);
     case 'reconcile': return reconcileCommand(rest);
     case 'backup': return backupCommand(rest);
