@@ -51,6 +51,8 @@ export interface PaperEngineOptions {
   readonly signal?: AbortSignal;
   /** Route market data through the live data path (validation, failover to backup feeds, bars from trades). */
   readonly marketData?: MarketDataOptions;
+  /** Called once start-up reconciliation is done and the engine trades (readiness, tests). */
+  readonly onTrading?: (reconciliation: ReconciliationReport) => void;
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
@@ -77,6 +79,9 @@ export interface PaperRunSummary {
 }
 
 const quiet: StrategyLog = { info() {}, warn() {} };
+
+/** How far before the last journaled event reconciliation asks the venue about (clocks differ a little). */
+const QUERY_MARGIN_MS = 60_000;
 
 /**
  * A running engine against a venue session, journaled (DESIGN.md "Modes", "Persistence and recovery"): the
@@ -198,7 +203,8 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   const data = o.marketData ? liveMarketData(o.venue, o.instrument, o.marketData, onMarketEvent) : undefined;
   if (data === undefined) o.venue.onMarket(onMarketEvent);
   o.venue.onDisconnect((reason) => risk.onVenueConnection(o.venue.name, false, reason));
-  const snapshot = await o.venue.query();
+  // Orders and fills since a little before the last journaled event: what can have happened while down.
+  const snapshot = await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined);
   const reconciliation = reconcile(snapshot, true);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.reconciled', payload: reconciliation });
   await writer.flush();
@@ -211,6 +217,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   // 3. Trade until the venue's market ends.
   live = true;
   for (const apply of early.splice(0)) apply();
+  o.onTrading?.(reconciliation);
   host.start();
   data?.start();
   o.venue.start();
@@ -219,7 +226,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   data?.stop();
   host.stop();
   await writer.flush();
-  const final = reconcile(await o.venue.query(), false);
+  const final = reconcile(await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined), false);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.stopped', payload: final });
   await writer.flush();
   await snapshotting;

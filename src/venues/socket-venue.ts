@@ -188,10 +188,16 @@ export class SocketVenue implements Venue {
   }
 
   /**
-   * Everything the venue holds for the account (orders, fills, positions, cash). `fillsAfter`: only fills
-   * with a larger venue sequence. Rejects when the connection closes first or the venue does not answer.
+   * Everything the venue holds for the account (orders, fills, positions, cash): the sim venue keeps little
+   * enough to send it all, so `since` is ignored. Rejects when the connection closes first or the venue does
+   * not answer.
    */
-  query(fillsAfter?: number): Promise<VenueState> {
+  query(_since?: number): Promise<VenueState> {
+    return this.queryState();
+  }
+
+  /** As `query`; `fillsAfter`: only fills with a larger venue sequence. */
+  queryState(fillsAfter?: number): Promise<VenueState> {
     const id = ++this.queryId;
     return new Promise((resolve, reject) => {
       if (!this.send(fillsAfter === undefined ? { op: 'query', id } : { op: 'query', id, fillsAfter })) return reject(new Error(NOT_CONNECTED));

@@ -32,7 +32,12 @@ export interface VenueSession extends VenueGateway {
   onReport(handler: (report: VenueReport) => void): void;
   /** Called once if the connection drops for good (a reconnecting adapter calls it only when it gives up). */
   onDisconnect(handler: (reason: string) => void): void;
-  query(): Promise<VenueSnapshot>;
+  /**
+   * Everything the venue holds for the account (for reconciliation): open orders, and orders and fills
+   * since `since` (epoch ms in the venue's own clock, the time of the last report the engine journaled);
+   * without it, as far back as the adapter's default look-back.
+   */
+  query(since?: number): Promise<VenueSnapshot>;
   /** Ask the venue to start (or keep) its market running. */
   start(): void;
   /** Resolves when the venue says its market ended (a live venue: when the session is closed). */

@@ -163,7 +163,7 @@ test('orders over the socket fill as the in-process SimVenue fills them, reports
   const open = new Set(state.openOrders.map((o) => o.clientOrderId));
   for (const o of state.orders) assert.equal(open.has(o.clientOrderId), o.status === 'ACCEPTED' || o.status === 'PARTIALLY_FILLED', o.clientOrderId);
   assert.deepEqual(c.venue.openOrders().map((o) => o.clientOrderId).sort(), [...open].sort());
-  const after = await c.venue.query(2);
+  const after = await c.venue.queryState(2);
   assert.deepEqual(after.fills.map((f) => f.venueSeq), state.fills.slice(2).map((f) => f.venueSeq), 'fillsAfter limits the fills');
 });
 

@@ -10,7 +10,7 @@
  * --until-bar N, --shorting, --commission-pct, --maker-bps, --taker-bps, --limit-fill through|touch,
  * --participation R, --state-file PATH, --admin-token T, --log, and faults: --fault-latency-ms,
  * --fault-jitter-ms, --fault-rate-limit N[/WINDOW_MS], --fault-reject P, --fault-partial-fill P,
- * --fault-ws-drop-after N, --fault-ws-drop P, --fault-lost-ack P.
+ * --fault-ws-drop-after N, --fault-ws-drop P, --fault-lost-ack P, --fault-lost-update P.
  */
 import { parseArgs } from 'node:util';
 import { KeelError, parseMoney, type InstrumentSpec } from '../../model/index.ts';
@@ -23,7 +23,7 @@ import { startAlpacaVenueServer } from './server.ts';
 const STRING_FLAGS = [
   'api', 'data', 'keys', 'speed', 'port', 'host', 'seed', 'symbol', 'asset-class', 'instrument', 'tick', 'lot', 'cash', 'until-bar',
   'commission-pct', 'maker-bps', 'taker-bps', 'limit-fill', 'participation', 'state-file', 'admin-token',
-  'fault-latency-ms', 'fault-jitter-ms', 'fault-rate-limit', 'fault-reject', 'fault-partial-fill', 'fault-ws-drop-after', 'fault-ws-drop', 'fault-lost-ack',
+  'fault-latency-ms', 'fault-jitter-ms', 'fault-rate-limit', 'fault-reject', 'fault-partial-fill', 'fault-ws-drop-after', 'fault-ws-drop', 'fault-lost-ack', 'fault-lost-update',
 ] as const;
 const BOOLEAN_FLAGS = ['shorting', 'log'] as const;
 
@@ -92,6 +92,7 @@ function faultFlags(f: Flags): Partial<FaultSettings> {
   if (f['fault-ws-drop-after'] !== undefined) out.wsDropAfterMessages = num(f['fault-ws-drop-after'], '--fault-ws-drop-after', { min: 0, integer: true });
   if (f['fault-ws-drop'] !== undefined) out.wsDropProbability = p('fault-ws-drop');
   if (f['fault-lost-ack'] !== undefined) out.lostAckProbability = p('fault-lost-ack');
+  if (f['fault-lost-update'] !== undefined) out.lostUpdateProbability = p('fault-lost-update');
   return out;
 }
 

@@ -22,16 +22,21 @@ export interface FaultSettings {
   wsDropProbability: number;
   /** Chance that an order request (POST, PATCH, DELETE) is carried out but its response never sent. */
   lostAckProbability: number;
+  /**
+   * Chance that a trade update is lost while its stream stays up (a silent feed: nothing tells the client
+   * it missed something; only its own timeouts and lookups can).
+   */
+  lostUpdateProbability: number;
 }
 
 /** Faults that can be armed for the next N occurrences, whatever the probabilities say. */
-export type FaultKind = 'reject' | 'partialFill' | 'lostAck' | 'wsDrop' | 'rateLimit';
+export type FaultKind = 'reject' | 'partialFill' | 'lostAck' | 'wsDrop' | 'rateLimit' | 'lostUpdate';
 
-export const FAULT_KINDS: readonly FaultKind[] = ['reject', 'partialFill', 'lostAck', 'wsDrop', 'rateLimit'];
+export const FAULT_KINDS: readonly FaultKind[] = ['reject', 'partialFill', 'lostAck', 'wsDrop', 'rateLimit', 'lostUpdate'];
 
 export const NO_FAULTS: Readonly<FaultSettings> = Object.freeze({
   latencyMs: 0, jitterMs: 0, rateLimit: undefined, rejectProbability: 0, partialFillProbability: 0,
-  wsDropAfterMessages: undefined, wsDropProbability: 0, lostAckProbability: 0,
+  wsDropAfterMessages: undefined, wsDropProbability: 0, lostAckProbability: 0, lostUpdateProbability: 0,
 });
 
 /** Counters of faults injected, for `stats()` and the tests. */
@@ -42,6 +47,7 @@ export interface FaultCounts {
   splitFills: number;
   wsDrops: number;
   lostAcks: number;
+  lostUpdates: number;
 }
 
 interface Window {
@@ -66,7 +72,7 @@ export function faultSettingsProblem(s: Partial<FaultSettings>): string | undefi
   }
   const d = s.wsDropAfterMessages;
   if (d !== undefined && d !== null && !(Number.isInteger(d) && d >= 0)) return 'wsDropAfterMessages must be an integer ≥ 0';
-  return prob('rejectProbability') ?? prob('partialFillProbability') ?? prob('wsDropProbability') ?? prob('lostAckProbability')
+  return prob('rejectProbability') ?? prob('partialFillProbability') ?? prob('wsDropProbability') ?? prob('lostAckProbability') ?? prob('lostUpdateProbability')
     ?? nonNeg('latencyMs') ?? nonNeg('jitterMs');
 }
 
@@ -83,13 +89,13 @@ export class FaultControl {
   private readonly armed = new Map<FaultKind, number>();
   private readonly dice: Record<'latency' | FaultKind, SeededRandom>;
   private readonly windows = new Map<string, Window>();
-  readonly counts: FaultCounts = { delayed: 0, rateLimited: 0, rejected: 0, splitFills: 0, wsDrops: 0, lostAcks: 0 };
+  readonly counts: FaultCounts = { delayed: 0, rateLimited: 0, rejected: 0, splitFills: 0, wsDrops: 0, lostAcks: 0, lostUpdates: 0 };
 
   constructor(seed: number, initial: Partial<FaultSettings> = {}) {
     const s = seed >>> 0;
     // Distinct streams per fault kind: odd multipliers of the golden ratio keep the seeds far apart.
     const stream = (i: number) => new SeededRandom((s + Math.imul(0x9e3779b9, i + 1)) >>> 0);
-    this.dice = { latency: stream(0), reject: stream(1), partialFill: stream(2), lostAck: stream(3), wsDrop: stream(4), rateLimit: stream(5) };
+    this.dice = { latency: stream(0), reject: stream(1), partialFill: stream(2), lostAck: stream(3), wsDrop: stream(4), rateLimit: stream(5), lostUpdate: stream(6) };
     this.current = { ...NO_FAULTS };
     this.set(initial);
   }
@@ -175,6 +181,13 @@ export class FaultControl {
   shouldLoseAck(): boolean {
     const yes = this.fire('lostAck', this.current.lostAckProbability);
     if (yes) this.counts.lostAcks++;
+    return yes;
+  }
+
+  /** Whether a trade update is silently lost (the connection stays up). */
+  shouldLoseUpdate(): boolean {
+    const yes = this.fire('lostUpdate', this.current.lostUpdateProbability);
+    if (yes) this.counts.lostUpdates++;
     return yes;
   }
 

@@ -35,7 +35,7 @@ export function serveTradeStream(ws: WebSocket, ctx: VenueContext): void {
       const streams = ((m.data as { streams?: unknown } | undefined)?.streams ?? []) as unknown[];
       listening = Array.isArray(streams) && streams.includes('trade_updates');
       unsubscribe?.();
-      unsubscribe = listening ? account.account.onUpdate((u) => out.send({ stream: 'trade_updates', data: u })) : undefined;
+      unsubscribe = listening ? account.account.onUpdate((u) => { if (!ctx.faults.shouldLoseUpdate()) out.send({ stream: 'trade_updates', data: u }); }) : undefined;
       return out.send({ stream: 'listening', data: { streams: listening ? ['trade_updates'] : [] } });
     }
     out.send({ stream: 'error', data: { error_message: `unknown action ${String(m.action)}` } });

@@ -70,6 +70,12 @@ export class AlpacaVenue implements Venue {
   private unheard: VenueReport[] = [];
   private closed = false;
   private startedAt: number;
+  /**
+   * The latest time the venue itself has stated (its clock at connect, then every report's timestamp).
+   * Catch-ups and queries look back from it in the venue's own clock: a venue replaying a past market
+   * (keel venue --api alpaca) stamps everything in replay time, and the wall clock would miss it all.
+   */
+  private venueTime = 0;
   private endSignal!: () => void;
   private readonly abort = new AbortController();
 
@@ -88,7 +94,7 @@ export class AlpacaVenue implements Venue {
       fractional: true,
       rateLimit: { requestsPerMinute: o.config.rateLimit.perMinute },
     };
-    this.tracker = new OrderTracker(o.symbols, () => this.now());
+    this.tracker = new OrderTracker(o.symbols, () => this.stamp());
     const ends = endpointsOf(o.config);
     const { perMinute, burst, queryShare } = o.config.rateLimit;
     const budget = o.budget ?? sharedRateBudget;
@@ -115,7 +121,8 @@ export class AlpacaVenue implements Venue {
     this.stream = new AlpacaTradeStream({
       ...socketCommon, url: ends.streamUrl,
       onUpdate: (u) => this.guard('trade update', u.order?.client_order_id, () => this.emit(this.tracker.onTradeUpdate(u))),
-      catchUp: (from) => catchUpReports(this.rest, this.tracker, from, (r) => this.emit(r)),
+      // The gap's wall-clock start means nothing to a venue on another clock; what we last heard from it does.
+      catchUp: () => catchUpReports(this.rest, this.tracker, this.venueTime, (r) => this.emit(r)),
       onState: (up, reason) => { this.log(reason); for (const h of this.connectionHandlers) h(up, reason); },
       onGiveUp: (reason) => this.gaveUp(reason),
       onError: (m) => this.log(m),
@@ -139,7 +146,9 @@ export class AlpacaVenue implements Venue {
   /** Open the trade stream and measure the clock skew; rejects if Alpaca cannot be reached or refuses the keys. */
   async connect(): Promise<void> {
     const clock = await this.rest.clock(this.abort.signal);
-    this.skew.observe(Date.now(), Date.now(), parseVenueTime(clock.timestamp, 'clock.timestamp'));
+    const venueNow = parseVenueTime(clock.timestamp, 'clock.timestamp');
+    this.skew.observe(Date.now(), Date.now(), venueNow);
+    this.venueTime = Math.max(this.venueTime, venueNow);
     const up = new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`alpaca trade stream not connected within ${this.c.timeouts.connectMs} ms`)), this.c.timeouts.connectMs);
       this.onConnection((ok) => { if (ok) { clearTimeout(timer); resolve(); } });
@@ -178,7 +187,7 @@ export class AlpacaVenue implements Venue {
   }
 
   submit(order: ApprovedOrder): void {
-    if (this.closed) return this.later({ type: 'order.rejected', ts: this.now(), clientOrderId: order.clientOrderId, reason: NOT_CONNECTED });
+    if (this.closed) return this.later({ type: 'order.rejected', ts: this.stamp(), clientOrderId: order.clientOrderId, reason: NOT_CONNECTED });
     let t: TrackedOrder;
     let body: AlpacaOrderBody;
     try {
@@ -187,7 +196,7 @@ export class AlpacaVenue implements Venue {
     } catch (e) {
       const existing = this.tracker.get(order.clientOrderId);
       if (existing) existing.done = true;
-      return this.later({ type: 'order.rejected', ts: this.now(), clientOrderId: order.clientOrderId, reason: (e as Error).message });
+      return this.later({ type: 'order.rejected', ts: this.stamp(), clientOrderId: order.clientOrderId, reason: (e as Error).message });
     }
     this.inOrder(order.clientOrderId, async () => {
       try {
@@ -222,17 +231,17 @@ export class AlpacaVenue implements Venue {
   replace(next: ApprovedOrder): void {
     const id = next.clientOrderId;
     const t = this.tracker.get(id);
-    const refuse = (reason: string) => this.later({ type: 'order.update-rejected', ts: this.now(), clientOrderId: id, reason });
+    const refuse = (reason: string) => this.later({ type: 'order.update-rejected', ts: this.stamp(), clientOrderId: id, reason });
     if (this.closed) return refuse(NOT_CONNECTED);
     if (!t || t.done || !t.request) return refuse('the order is not working at Alpaca');
     this.inOrder(id, async () => {
-      if (t.done || !t.request) return this.emit([{ type: 'order.update-rejected', ts: this.now(), clientOrderId: id, reason: 'the order finished before the replacement was sent' }]);
+      if (t.done || !t.request) return this.emit([{ type: 'order.update-rejected', ts: this.stamp(), clientOrderId: id, reason: 'the order finished before the replacement was sent' }]);
       let body;
       try {
         body = toAlpacaReplace(t.request, next, t.filledLots, t.mapping, this.tracker.beginReplace(t, next));
       } catch (e) {
         t.pendingReplace = undefined;
-        return this.emit([{ type: 'order.update-rejected', ts: this.now(), clientOrderId: id, reason: (e as Error).message }]);
+        return this.emit([{ type: 'order.update-rejected', ts: this.stamp(), clientOrderId: id, reason: (e as Error).message }]);
       }
       try {
         const venueId = t.venueOrderId ?? (await this.rest.orderByClientId(t.alpacaClientId, this.abort.signal))?.id;
@@ -241,7 +250,7 @@ export class AlpacaVenue implements Venue {
       } catch (e) {
         if (e instanceof HttpError && !e.outcomeUnknown) {
           t.pendingReplace = undefined;
-          return this.emit([{ type: 'order.update-rejected', ts: this.now(), clientOrderId: id, reason: e.message }]);
+          return this.emit([{ type: 'order.update-rejected', ts: this.stamp(), clientOrderId: id, reason: e.message }]);
         }
         this.unknown(t, `replace outcome unknown: ${(e as Error).message}`);
         const replacement = await this.lookUp(body.client_order_id);
@@ -260,7 +269,7 @@ export class AlpacaVenue implements Venue {
 
   /** Everything Alpaca holds for the account; fills and closed orders since `since` (default: start minus `lookbackMs`). */
   query(since?: number): Promise<VenueSnapshot> {
-    return snapshotOf(this.rest, this.o.symbols, since ?? this.startedAt - this.c.lookbackMs, this.skew.venueNow(this.now()), (m) => this.log(m));
+    return snapshotOf(this.rest, this.o.symbols, since ?? (this.venueTime || this.startedAt) - this.c.lookbackMs, this.skew.venueNow(this.now()), (m) => this.log(m));
   }
 
   /** Stop streams and pending requests; resolves `ended`. Orders at Alpaca stay as they are. */
@@ -282,7 +291,7 @@ export class AlpacaVenue implements Venue {
     }
     if (e instanceof HttpError && !e.outcomeUnknown && e.kind !== 'aborted') {
       t.done = true;
-      return this.emit([{ type: 'order.rejected', ts: this.now(), clientOrderId: t.keelId, reason: e.message }]);
+      return this.emit([{ type: 'order.rejected', ts: this.stamp(), clientOrderId: t.keelId, reason: e.message }]);
     }
     if (this.closed) return;
     // The stream (or a catch-up) may already have told us the order is at Alpaca: then nothing is unknown.
@@ -300,7 +309,7 @@ export class AlpacaVenue implements Venue {
       if (o) return this.settle(o);
       if (e2 instanceof HttpError && !e2.outcomeUnknown && !isDuplicateClientOrderId(e2)) {
         t.done = true;
-        return this.emit([{ type: 'order.rejected', ts: this.now(), clientOrderId: t.keelId, reason: e2.message }]);
+        return this.emit([{ type: 'order.rejected', ts: this.stamp(), clientOrderId: t.keelId, reason: e2.message }]);
       }
       this.log(`submit ${t.keelId} is still unknown; the engine reconciles it: ${(e2 as Error).message}`);
     }
@@ -334,7 +343,7 @@ export class AlpacaVenue implements Venue {
     if (t.done) return; // the stream already told how it ended: the outcome is known
     this.tracker.markUnknown(t);
     this.log(`${t.keelId}: ${reason}`);
-    this.emit([{ type: 'order.unknown', ts: this.now(), clientOrderId: t.keelId, reason }]);
+    this.emit([{ type: 'order.unknown', ts: this.stamp(), clientOrderId: t.keelId, reason }]);
   }
 
   /** Run `op` after every earlier request for the same order (a cancel must not overtake its submit). */
@@ -353,6 +362,7 @@ export class AlpacaVenue implements Venue {
 
   private emit(reports: readonly VenueReport[]): void {
     for (const r of reports) {
+      if (r.ts > this.venueTime) this.venueTime = r.ts;
       if (this.o.sink === undefined && this.reportHandlers.length === 0) {
         this.unheard.push(r);
         continue;
@@ -363,6 +373,14 @@ export class AlpacaVenue implements Venue {
   }
 
   /** A report the adapter makes itself, delivered after the engine's call returns (as a venue's would be). */
+  /**
+   * The time on reports the adapter makes itself (unknown outcomes, local refusals): the venue's clock, as
+   * on the venue's own reports, so the engine's clock stays on one time line (a replayed market's included).
+   */
+  private stamp(): number {
+    return Math.max(this.venueTime, this.skew.venueNow(this.now()));
+  }
+
   private later(r: VenueReport): void {
     queueMicrotask(() => this.emit([r]));
   }
