@@ -4,3 +4,4 @@ export { readJournalHistory, type JournalHistory } from './journal-history.ts';
 export * from './run-config.ts';
 export * from './venue-connect.ts';
 export * from './market-data.ts';
+export type * from './engine-handle.ts';
