@@ -5,3 +5,4 @@ export * from './run-config.ts';
 export * from './venue-connect.ts';
 export * from './market-data.ts';
 export type * from './engine-handle.ts';
+export { EngineView } from './engine-view.ts';

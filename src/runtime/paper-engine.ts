@@ -11,6 +11,7 @@ import { ReportFilter } from './report-filter.ts';
 import { readJournalHistory } from './journal-history.ts';
 import { captureEngineSnapshot, restoreEngineSnapshot } from './engine-snapshot.ts';
 import { liveMarketData, type MarketDataOptions } from './market-data.ts';
+import { EngineView } from './engine-view.ts';
 import type { FeeModel, VenueSession } from '../venues/index.ts';
 
 export interface PaperEngineOptions {
@@ -51,6 +52,12 @@ export interface PaperEngineOptions {
   readonly signal?: AbortSignal;
   /** Route market data through the live data path (validation, failover to backup feeds, bars from trades). */
   readonly marketData?: MarketDataOptions;
+  /** Paper or live: what the API and dashboard show (default paper). */
+  readonly mode?: 'paper' | 'live';
+  /** The risk section as configured, shown by the API and dashboard. */
+  readonly riskText?: string;
+  /** Receives the engine's handle before start-up reconciliation (API server, dashboard, metrics, alerts). */
+  readonly onHandle?: (handle: EngineView) => void;
   /** Called once start-up reconciliation is done and the engine trades (readiness, tests). */
   readonly onTrading?: (reconciliation: ReconciliationReport) => void;
 }
@@ -132,6 +139,10 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     },
   });
   const host = new StrategyHost(strategy, [o.instrument.id]);
+  const view = new EngineView({
+    account: o.account, mode: o.mode ?? 'paper', venueName: o.venue.name, instruments, clock, risk, execution, portfolio, fills: booker.fills,
+    writer, journal: o.journal, strategy: { id: o.strategyId, version: o.strategyVersion, params: o.params }, riskText: o.riskText,
+  });
   const filter = new ReportFilter(execution.orders);
 
   // 1. State = the latest snapshot + a fold over the journal after it. Nothing is sent, no strategy is told.
@@ -150,6 +161,9 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     risk.state.escalate(history.tradingState.to, { kind: 'restart', source: 'journal' }, `${history.tradingState.reason} (restored from the journal)`);
   }
   risk.addListener(writer);
+  risk.addListener(view);
+  execution.addListener(view);
+  o.onHandle?.(view);
   if (!history.started) {
     writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id }, version: o.strategyVersion });
   }
@@ -196,13 +210,14 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     if (e.ts > clock.now()) clock.advanceTo(e.ts);
     portfolio.onMarketEvent(e);
     risk.onMarketEvent(e);
-    host.onMarketEvent(e);
+    view.onMarketEvent(e);
+    if (!view.strategyPaused) host.onMarketEvent(e);
     maybeSnapshot();
   };
   // With a data section, market data passes validation, failover and bar building first (data/live).
   const data = o.marketData ? liveMarketData(o.venue, o.instrument, o.marketData, onMarketEvent) : undefined;
   if (data === undefined) o.venue.onMarket(onMarketEvent);
-  o.venue.onDisconnect((reason) => risk.onVenueConnection(o.venue.name, false, reason));
+  o.venue.onDisconnect((reason) => { risk.onVenueConnection(o.venue.name, false, reason); view.onVenueConnection(false, reason); });
   // Orders and fills since a little before the last journaled event: what can have happened while down.
   const snapshot = await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined);
   const reconciliation = reconcile(snapshot, true);
@@ -283,6 +298,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
         ts: clock.now(), stream: { account: o.account }, type: 'alert.raised',
         payload: { severity: verdict === 'HALTED' ? 'critical' : 'warning', source: 'reconciliation', title: `reconciliation with ${o.venue.name}: ${verdict}`, lines },
       });
+      view.addAlert(verdict === 'HALTED' ? 'critical' : 'warning', 'reconciliation', `reconciliation with ${o.venue.name}: ${verdict}`, lines.slice(1).join('\n'));
       risk.state.escalate(verdict, { kind: 'breaker', name: 'reconciliation' }, `reconciliation with ${o.venue.name}: ${lines.slice(1, -1).map((l) => l.trim()).join('; ')}`);
     }
     return { plan: { neverReached: plan.neverReached, externalOrders: plan.externalOrders, externalFills: plan.externalFills, unsettled: plan.unsettled, applied, adopted }, positions, cash, mismatch, verdict, lines };

@@ -41,6 +41,11 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
     this.onFailure = o.onFailure;
   }
 
+  /** An append failed: nothing more is written or sent (the engine went HALTED). */
+  get hasFailed(): boolean {
+    return this.failed !== undefined;
+  }
+
   /** Appends not yet durable. */
   get pending(): number {
     return this.inFlight.size;

@@ -3,7 +3,7 @@ import { BUILT_IN_STRATEGIES } from '../../src/strategy/index.ts';
 import { openSqliteJournal, type Journal } from '../../src/store/index.ts';
 import { createAlpacaVenue, parseAlpacaConfig, symbolMappings, type AlpacaVenue } from '../../src/venues/index.ts';
 import { startAlpacaVenueServer, type AlpacaVenueServer, type AlpacaVenueServerOptions } from '../../src/venues/alpaca-server/index.ts';
-import { runPaperEngine, type PaperRunSummary } from '../../src/runtime/index.ts';
+import { runPaperEngine, type PaperEngineOptions, type PaperRunSummary } from '../../src/runtime/index.ts';
 import { ORCL } from './cli.ts';
 
 export const KEY = 'PKE2E';
@@ -41,7 +41,7 @@ export interface PaperSession {
 }
 
 /** sma-cross 2/5 through the real engine (risk gate, OMS, journal) against the venue via the Alpaca adapter. */
-export async function startPaperSession(server: AlpacaVenueServer, journal: Journal, extra: Record<string, unknown> = {}): Promise<PaperSession> {
+export async function startPaperSession(server: AlpacaVenueServer, journal: Journal, extra: Record<string, unknown> = {}, engine: Partial<PaperEngineOptions> = {}): Promise<PaperSession> {
   const logs: string[] = [];
   const venue = await createAlpacaVenue(alpacaConfig(server, extra), { log: (l) => logs.push(l) });
   const stop = new AbortController();
@@ -50,7 +50,7 @@ export async function startPaperSession(server: AlpacaVenueServer, journal: Jour
   const done = runPaperEngine({
     account: 'paper', strategyId: 'sma-cross', strategyClass: BUILT_IN_STRATEGIES['sma-cross'], params: { fast: 2, slow: 5 }, strategyVersion: 'e2e',
     instrument: symbolMappings(parseAlpacaConfig(alpacaConfig(server, extra)))[0].instrument,
-    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'units', units: 100 }, journal, venue, signal: stop.signal, onTrading: () => trading(),
+    initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'units', units: 100 }, journal, venue, signal: stop.signal, onTrading: () => trading(), ...engine,
   });
   // Faults are switched on once the engine trades, not during its start-up reconciliation.
   await Promise.race([started, done]);

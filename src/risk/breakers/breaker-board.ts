@@ -55,6 +55,11 @@ export class BreakerBoard {
     this.kill = o.kill;
   }
 
+  /** Every configured breaker with its action and whether it is tripped (for the API and metrics). */
+  list(): Array<{ readonly name: string; readonly action: BreakerAction; readonly tripped: boolean }> {
+    return this.all.map((b) => ({ name: b.name, action: b.action, tripped: this.tripped.has(b.name) }));
+  }
+
   isTripped(name: string): boolean {
     return this.tripped.has(name);
   }

@@ -1,0 +1,60 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { EngineHandle, StreamEvent } from '../../src/runtime/index.ts';
+import { openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars } from '../helpers/alpaca-paper.ts';
+
+test('the engine handle shows the books as the journal has them, and its actions go through the engine', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-view-'));
+  const server = await startAlpacaVenue({ untilBar: 100 });
+  try {
+    const journal = await openSqliteJournal({ path: join(dir, 'journal.sqlite') });
+    let handle: EngineHandle | undefined;
+    const session = await startPaperSession(server, journal, {}, { onHandle: (h) => { handle = h; }, riskText: 'account:\n  maxOrderNotional: 50000' });
+    const h = handle!;
+    const events: StreamEvent[] = [];
+    h.subscribe((e) => events.push(e));
+    await stepBars(server, session.venue, 40);
+
+    const fills = await journal.fills();
+    assert.ok(fills.length >= 2);
+    assert.deepEqual(h.fills(1000).map((f) => f.tradeId).sort(), fills.map((f) => f.tradeId).sort());
+    const [row] = await journal.positions();
+    const pos = h.positions().find((p) => p.instrument === 'ORCL');
+    assert.equal(Number(pos?.quantity ?? 0), row.lots);
+    const [balance] = await journal.balances();
+    assert.equal(h.pnl().cash.replace(/\D/g, '').length > 0, true);
+    assert.equal(Number(h.pnl().cash), Number(BigInt(balance.cash)) / 1e12);
+    assert.ok(h.equityHistory(10).length <= 11, 'thinned');
+    assert.ok(h.equityHistory().length >= 30, `one sample per bar: ${h.equityHistory().length}`);
+    assert.ok(events.some((e) => e.kind === 'order' && e.type === 'order.filled'), 'fills were streamed');
+    assert.equal(h.status().tradingState, 'ACTIVE');
+    assert.equal(h.risk().limits, 'account:\n  maxOrderNotional: 50000');
+
+    // Pausing stops the strategy hearing the market: no new orders while paused.
+    assert.equal(h.pauseStrategy('sma-cross', 'test').ok, true);
+    const before = (await journal.orders()).length;
+    await stepBars(server, session.venue, 15);
+    assert.equal((await journal.orders()).length, before, 'no order while paused');
+    assert.equal(h.resumeStrategy('sma-cross', 'test').ok, true);
+    assert.equal(h.cancelOrder('nope-1', 'test').ok, false);
+
+    // The kill switch halts; a refused action says why; re-arming brings it back.
+    assert.equal(h.killSwitch({ flatten: true, reason: 'drill', actor: 'api:127.0.0.1' }).ok, true);
+    assert.equal(h.status().tradingState, 'HALTED');
+    await stepBars(server, session.venue, 5);
+    assert.equal(h.positions().find((p) => p.instrument === 'ORCL')?.quantity ?? '0', '0', 'flattened');
+    assert.ok(h.alerts().some((a) => a.source === 'kill-switch'));
+    assert.equal(h.rearm({ reason: '', actor: 'x' }).ok, false);
+    assert.equal(h.rearm({ reason: 'drill over', actor: 'api:127.0.0.1' }).ok, true);
+    await session.stop();
+    const actions = (await journal.read({ types: ['operator.action'] })).map((r) => (r.payload as { action: string; actor: string }).action);
+    assert.deepEqual(actions, ['pause-strategy', 'resume-strategy', 'kill-switch', 'rearm']);
+    await journal.close();
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
