@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { KeelError, parseMoney } from '../../model/index.ts';
+import { KeelError, formatPrice, lotsToQuantity, parseMoney, type Instrument } from '../../model/index.ts';
 import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
 import { parseSizing } from '../../backtest/index.ts';
 import { connectConfiguredVenue, loadRunConfig, runPaperEngine, type RunConfig } from '../../runtime/index.ts';
@@ -26,7 +26,9 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
   const fees = cfg.commissionPct === undefined ? undefined : percentFee(cfg.commissionPct);
   const say = (line: string) => { if (!o.quiet) process.stderr.write(`${line}\n`); };
 
-  const venue = await connectConfiguredVenue(cfg, { log: say });
+  // Successful requests are routine; they print only with KEEL_DEBUG=1 (failures, retries and reconnects always do).
+  const venueLog = (line: string) => { if (process.env.KEEL_DEBUG === '1' || !/ 2\d\d \d+ms$/.test(line)) say(line); };
+  const venue = await connectConfiguredVenue(cfg, { log: venueLog });
   try {
     if (mode === 'live') {
       if (!venue.live) throw new KeelError('NOT_LIVE', `is ${venue.description}: keel live trades only on a live venue; use keel paper for paper endpoints and simulators`, { field: `${cfg.source}: venue` });
@@ -51,6 +53,9 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
         instrument: venue.instrument, initialCash, sizing, fees, risk: cfg.risk, journal, venue: venue.session,
         snapshotEvery: cfg.snapshotEvery, external: cfg.external, signal: stop.signal,
         marketData: cfg.data === undefined ? undefined : { config: cfg.data, onStatus: (s) => say(`data: ${JSON.stringify(s)}`) },
+        mode, riskText: cfg.riskText,
+        // Orders and fills as they flow, one line each (the dashboard and the journal have the detail).
+        onHandle: (h) => h.subscribe((e) => { if (e.kind === 'order' || e.kind === 'risk') say(describeEvent(venue.instrument, e.type, e.payload)); }),
         log: o.quiet ? undefined : { info: (msg) => say(`[${strategyId}] ${msg}`), warn: (msg) => say(`[${strategyId}] warning: ${msg}`) },
       });
       const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
@@ -80,5 +85,18 @@ function checkLiveConfig(cfg: RunConfig, confirm: string | undefined): void {
   }
   if (cfg.risk === undefined) {
     throw new KeelError('NO_RISK_LIMITS', 'is missing: keel live refuses to trade without risk limits', { field: `${cfg.source}: risk`, hint: 'see docs/risk-config.md and examples/risk.yaml' });
+  }
+}
+
+/** One line per order or risk event, in a trader's words. */
+function describeEvent(inst: Instrument, type: string, payload: unknown): string {
+  const qty = (lots: number) => String(lotsToQuantity(inst, lots));
+  const e = payload as { clientOrderId?: string; order?: { clientOrderId: string; side: string; quantity: number; type: string }; fill?: { side: string; quantity: number; price: number; instrumentId: string }; reason?: string; check?: string; to?: string };
+  switch (type) {
+    case 'order.submitted': return `order ${e.order!.clientOrderId}: ${e.order!.side} ${qty(e.order!.quantity)} ${inst.id} ${e.order!.type}, sent`;
+    case 'order.filled': return `order ${e.clientOrderId}: filled, ${e.fill!.side} ${qty(e.fill!.quantity)} ${e.fill!.instrumentId} at ${formatPrice(inst, e.fill!.price)}`;
+    case 'order.denied': return `order ${e.clientOrderId}: denied by ${e.check}: ${e.reason}`;
+    case 'risk.state-changed': return `trading state ${e.to}: ${e.reason}`;
+    default: return `${type}${e.clientOrderId ? ` ${e.clientOrderId}` : ''}${e.reason ? `: ${e.reason}` : ''}`;
   }
 }

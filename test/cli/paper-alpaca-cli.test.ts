@@ -1,0 +1,56 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { ORCL, ROOT } from '../helpers/cli.ts';
+
+const SECRET = 'demo-secret-cli-5d1e';
+
+function spawnKeel(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
+  const child = spawn(process.execPath, [resolve(ROOT, 'bin/keel.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => { out += d; });
+  child.stderr!.on('data', (d) => { err += d; });
+  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
+  return { child, out: () => out, err: () => err, exit };
+}
+
+async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond()) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+test('the README flow: keel venue --api alpaca and keel paper --config examples/keel.yaml, orders and fills flowing, as two processes', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-paper-cli-'));
+  const venue = spawnKeel(['venue', '--api', 'alpaca', '--data', ORCL, '--speed', '20', '--port', '0', '--until-bar', '400'], { KEEL_ALPACA_KEYS: `PKDEMO:${SECRET}:100000` });
+  try {
+    await until('the venue URL', () => /^http:\/\/127\.0\.0\.1:\d+/.test(venue.out()));
+    const url = venue.out().trim().split('\n')[0];
+    // The example config, pointed at this venue's port and a journal in the temp folder.
+    const config = readFileSync(resolve(ROOT, 'examples/keel.yaml'), 'utf8')
+      .replaceAll('127.0.0.1:7401', url.replace('http://', ''))
+      .replace(/^journal: .*$/m, `journal: ${join(dir, 'journal.sqlite')}`);
+    const file = join(dir, 'keel.yaml');
+    writeFileSync(file, config);
+    const paper = spawnKeel(['paper', '--config', file], { APCA_API_KEY_ID: 'PKDEMO', APCA_API_SECRET_KEY: SECRET });
+    await until('two fills', () => (paper.err().match(/: filled, /g) ?? []).length >= 2);
+    paper.child.kill('SIGTERM');
+    const code = await paper.exit;
+    assert.equal(code, 0, paper.err());
+    assert.match(paper.err(), /paper trading on alpaca paper http:\/\/127\.0\.0\.1:\d+/);
+    assert.match(paper.err(), /order sma-cross-1: buy 100 ORCL market, sent/);
+    assert.match(paper.err(), /order sma-cross-1: filled, buy 100 ORCL at \d+\.\d+/);
+    assert.match(paper.out(), /end of session[\s\S]*verdict: in agreement/);
+    for (const text of [paper.out(), paper.err(), venue.out(), venue.err()]) assert.ok(!text.includes(SECRET), 'the secret is never printed');
+  } finally {
+    venue.child.kill('SIGTERM');
+    await venue.exit;
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
