@@ -88,3 +88,10 @@ try {
 // Restart to reconciled with a 1,000,000-event journal, with and without a snapshot (issue 4).
 const { restartBench } = await import('./restart.ts');
 await restartBench(machine, { log: (line) => console.log(line) });
+
+// The live path (issue 5): market event → order handed to the venue adapter, journal write-ahead included;
+// and the Alpaca-compatible venue server's throughput over loopback HTTP.
+const { livePathBench } = await import('./live-path.ts');
+await livePathBench(machine, { log: (line) => console.log(line) });
+const { benchAlpacaVenue } = await import('./alpaca-venue.ts');
+console.log(await benchAlpacaVenue());
