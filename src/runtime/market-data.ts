@@ -13,20 +13,24 @@ export interface MarketDataOptions {
   readonly onStatus?: (status: LiveStatusEvent) => void;
 }
 
-/** A venue session's market data as a live feed (the primary of the data path). */
-export function venueFeed(session: VenueSession): LiveFeed {
+/**
+ * A venue session's market data as a live feed: the primary of the data path (the engine starts its
+ * session), or a backup (`own: true`: the feed starts the session's market data itself, under its own name).
+ */
+export function venueFeed(session: VenueSession, o: { readonly name?: string; readonly own?: boolean } = {}): LiveFeed {
   const events: Array<(e: MarketEvent) => void> = [];
   const statuses: Array<(s: FeedStatus) => void> = [];
   let running = false;
   session.onMarket((bar) => { if (running) for (const h of events) h(bar); });
   session.onDisconnect((reason) => { if (running) for (const h of statuses) h({ state: 'disconnected', reason }); });
   return {
-    name: session.name,
+    name: o.name ?? session.name,
     subscribe() {},
     onEvent(h) { events.push(h); },
     onStatus(h) { statuses.push(h); },
     start() {
       running = true;
+      if (o.own) session.start();
       for (const h of statuses) h({ state: 'connected' });
     },
     stop() { running = false; },

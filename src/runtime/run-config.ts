@@ -49,6 +49,13 @@ const runShape = {
   risk: z.unknown().optional(),
   /** The live data path (docs/live-data.md): validation, failover, bars from trades; validated by its schema. */
   data: z.unknown().optional(),
+  /**
+   * Market data feeds to fail over to when the venue's own goes stale or drops (in priority order): venue
+   * sections like `venue` (used for their market data only, never for orders). Needs nothing else: the live
+   * data path is switched on with its defaults when `data` is absent.
+   */
+  backupFeeds: z.array(z.object({ kind: z.enum(['sim', 'alpaca', 'ccxt'], { error: must('sim, alpaca or ccxt') }) }, { error: must("a venue section (kind and that venue's keys)") }).loose(),
+    { error: must('a list of venue sections') }).optional(),
 };
 
 export const runConfigSchema = section(runShape, 'run settings (account, strategy, venue, journal, risk, ...)');

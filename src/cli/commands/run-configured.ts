@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { KeelError, formatPrice, lotsToQuantity, parseMoney, type Instrument } from '../../model/index.ts';
 import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
 import { parseSizing } from '../../backtest/index.ts';
-import { connectConfiguredVenue, loadRunConfig, runPaperEngine, type RunConfig } from '../../runtime/index.ts';
+import { connectConfiguredVenue, loadRunConfig, runPaperEngine, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
 import { percentFee } from '../../venues/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
 
@@ -29,7 +29,12 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
   // Successful requests are routine; they print only with KEEL_DEBUG=1 (failures, retries and reconnects always do).
   const venueLog = (line: string) => { if (process.env.KEEL_DEBUG === '1' || !/ 2\d\d \d+ms$/.test(line)) say(line); };
   const venue = await connectConfiguredVenue(cfg, { log: venueLog });
+  // Backup market data feeds: connected like a venue, used for their data only.
+  const backups: ConnectedVenue[] = [];
   try {
+    for (const [i, b] of (cfg.backupFeeds ?? []).entries()) {
+      backups.push(await connectConfiguredVenue({ ...cfg, venue: b, source: `${cfg.source}: backupFeeds[${i}] (as venue)` }, { log: venueLog }));
+    }
     if (mode === 'live') {
       if (!venue.live) throw new KeelError('NOT_LIVE', `is ${venue.description}: keel live trades only on a live venue; use keel paper for paper endpoints and simulators`, { field: `${cfg.source}: venue` });
       const actual = await venue.accountId();
@@ -52,7 +57,9 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
         account: cfg.account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
         instrument: venue.instrument, initialCash, sizing, fees, risk: cfg.risk, journal, venue: venue.session,
         snapshotEvery: cfg.snapshotEvery, external: cfg.external, signal: stop.signal,
-        marketData: cfg.data === undefined ? undefined : { config: cfg.data, onStatus: (s) => say(`data: ${JSON.stringify(s)}`) },
+        marketData: cfg.data === undefined && backups.length === 0 ? undefined : {
+          config: cfg.data, backups: backups.map((b, i) => venueFeed(b.session, { name: `backup-${i + 1} ${b.description}`, own: true })), onStatus: (s) => say(`data: ${JSON.stringify(s)}`),
+        },
         mode, riskText: cfg.riskText,
         // Orders and fills as they flow, one line each (the dashboard and the journal have the detail).
         onHandle: (h) => h.subscribe((e) => { if (e.kind === 'order' || e.kind === 'risk') say(describeEvent(venue.instrument, e.type, e.payload)); }),
@@ -68,6 +75,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
       await journal.close();
     }
   } finally {
+    for (const b of backups) await b.session.close();
     await venue.session.close();
   }
 }
