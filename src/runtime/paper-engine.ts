@@ -12,6 +12,8 @@ import { readJournalHistory } from './journal-history.ts';
 import { captureEngineSnapshot, restoreEngineSnapshot } from './engine-snapshot.ts';
 import { liveMarketData, type MarketDataOptions } from './market-data.ts';
 import { EngineView } from './engine-view.ts';
+import { MetricsFeed } from './metrics-feed.ts';
+import type { EngineMetrics } from '../ops/index.ts';
 import type { FeeModel, VenueSession } from '../venues/index.ts';
 
 export interface PaperEngineOptions {
@@ -58,6 +60,8 @@ export interface PaperEngineOptions {
   readonly riskText?: string;
   /** Receives the engine's handle before start-up reconciliation (API server, dashboard, metrics, alerts). */
   readonly onHandle?: (handle: EngineView) => void;
+  /** Prometheus metrics to keep current (ops/metrics); served by the API server's /metrics. */
+  readonly metrics?: EngineMetrics;
   /** Called once start-up reconciliation is done and the engine trades (readiness, tests). */
   readonly onTrading?: (reconciliation: ReconciliationReport) => void;
 }
@@ -115,9 +119,10 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     onFailure: (err) => risk.state.escalate('HALTED', { kind: 'breaker', name: 'journal' }, `journal append failed: ${err.message}`),
   });
   const execution = new ExecutionEngine({ risk, clock, instruments, writeAhead: writer });
+  let feed: MetricsFeed | undefined;
   execution.connectVenue({
     name: o.venue.name,
-    submit: (order) => { crashPoint('intent-journaled'); o.venue.submit(order); crashPoint('request-sent'); },
+    submit: (order) => { crashPoint('intent-journaled'); feed?.onSent(order.clientOrderId); o.venue.submit(order); crashPoint('request-sent'); },
     cancel: (id) => { crashPoint('intent-journaled'); o.venue.cancel(id); crashPoint('request-sent'); },
     replace: (order) => { crashPoint('intent-journaled'); o.venue.replace(order); crashPoint('request-sent'); },
   });
@@ -163,6 +168,11 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   risk.addListener(writer);
   risk.addListener(view);
   execution.addListener(view);
+  if (o.metrics) {
+    feed = new MetricsFeed({ metrics: o.metrics, view, account: o.account, venue: o.venue.name });
+    risk.addListener(feed);
+    execution.addListener(feed);
+  }
   o.onHandle?.(view);
   if (!history.started) {
     writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id }, version: o.strategyVersion });
@@ -211,18 +221,21 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     portfolio.onMarketEvent(e);
     risk.onMarketEvent(e);
     view.onMarketEvent(e);
+    feed?.onMarketEvent(e);
     if (!view.strategyPaused) host.onMarketEvent(e);
     maybeSnapshot();
   };
   // With a data section, market data passes validation, failover and bar building first (data/live).
   const data = o.marketData ? liveMarketData(o.venue, o.instrument, o.marketData, onMarketEvent) : undefined;
   if (data === undefined) o.venue.onMarket(onMarketEvent);
-  o.venue.onDisconnect((reason) => { risk.onVenueConnection(o.venue.name, false, reason); view.onVenueConnection(false, reason); });
+  o.venue.onDisconnect((reason) => { risk.onVenueConnection(o.venue.name, false, reason); view.onVenueConnection(false, reason); feed?.onVenueConnection(false); });
   // Orders and fills since a little before the last journaled event: what can have happened while down.
   const snapshot = await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined);
   const reconciliation = reconcile(snapshot, true);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.reconciled', payload: reconciliation });
   await writer.flush();
+  feed?.onReconciliation(reconciliation.mismatch);
+  feed?.refresh(true);
   // The next start begins here rather than replaying what this one just did.
   if (history.snapshot === undefined || history.orderEvents.length > 0 || reconciliation.plan.applied > 0) await saveSnapshot();
   const summary = { restarted: history.started, fromSnapshot: history.snapshot?.seq, snapshotSkipped: history.snapshotSkipped, replayedEvents: history.orderEvents.length };

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineHandle, StreamEvent } from '../../src/runtime/index.ts';
+import { EngineMetrics, parseExposition, sampleValue } from '../../src/ops/index.ts';
 import { openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars } from '../helpers/alpaca-paper.ts';
 
 test('the engine handle shows the books as the journal has them, and its actions go through the engine', { timeout: 60_000 }, async () => {
@@ -12,7 +13,8 @@ test('the engine handle shows the books as the journal has them, and its actions
   try {
     const journal = await openSqliteJournal({ path: join(dir, 'journal.sqlite') });
     let handle: EngineHandle | undefined;
-    const session = await startPaperSession(server, journal, {}, { onHandle: (h) => { handle = h; }, riskText: 'account:\n  maxOrderNotional: 50000' });
+    const metrics = new EngineMetrics({ defaultMetrics: false });
+    const session = await startPaperSession(server, journal, {}, { onHandle: (h) => { handle = h; }, riskText: 'account:\n  maxOrderNotional: 50000', metrics });
     const h = handle!;
     const events: StreamEvent[] = [];
     h.subscribe((e) => events.push(e));
@@ -32,6 +34,13 @@ test('the engine handle shows the books as the journal has them, and its actions
     assert.ok(events.some((e) => e.kind === 'order' && e.type === 'order.filled'), 'fills were streamed');
     assert.equal(h.status().tradingState, 'ACTIVE');
     assert.equal(h.risk().limits, 'account:\n  maxOrderNotional: 50000');
+
+    // The engine keeps its Prometheus metrics current.
+    const samples = parseExposition(await metrics.metrics());
+    assert.equal(sampleValue(samples, 'keel_fills_total'), fills.length);
+    assert.ok((sampleValue(samples, 'keel_market_to_order_latency_seconds_count') ?? 0) >= 1, 'market-to-order latency observed');
+    assert.ok((sampleValue(samples, 'keel_order_ack_latency_seconds_count') ?? 0) >= 1, 'acknowledgement latency observed');
+    assert.equal(sampleValue(samples, 'keel_venue_connected', { venue: 'alpaca' }), 1);
 
     // Pausing stops the strategy hearing the market: no new orders while paused.
     assert.equal(h.pauseStrategy('sma-cross', 'test').ok, true);
