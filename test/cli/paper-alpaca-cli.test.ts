@@ -47,6 +47,10 @@ test('the README flow: keel venue --api alpaca and keel paper --config examples/
     assert.match(paper.err(), /order sma-cross-1: buy 100 ORCL market, sent/);
     assert.match(paper.err(), /order sma-cross-1: filled, buy 100 ORCL at \d+\.\d+/);
     assert.match(paper.out(), /end of session[\s\S]*verdict: in agreement/);
+    // Not a terminal: structured JSON logs, every line about an order carrying its client order id.
+    const lines = paper.err().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; correlationId?: string; level: number });
+    const first = lines.filter((l) => l.correlationId === 'sma-cross-1').map((l) => l.msg);
+    assert.ok(first.some((m) => /sent/.test(m)) && first.some((m) => /filled/.test(m)), first.join('\n'));
     for (const text of [paper.out(), paper.err(), venue.out(), venue.err()]) assert.ok(!text.includes(SECRET), 'the secret is never printed');
   } finally {
     venue.child.kill('SIGTERM');

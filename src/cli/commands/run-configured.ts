@@ -5,6 +5,8 @@ import { parseSizing } from '../../backtest/index.ts';
 import { connectConfiguredVenue, loadRunConfig, runPaperEngine, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
 import { percentFee } from '../../venues/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
+import { createLogger, orderLogger } from '../../ops/index.ts';
+import pino from 'pino';
 
 /**
  * `keel paper --config keel.yaml` and `keel live --config keel.yaml`: the same engine, strategy file, risk gate
@@ -24,7 +26,12 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
   const sizing = parseSizing(cfg.sizing);
   const initialCash = parseMoney(cfg.cash, `${cfg.source}: cash`);
   const fees = cfg.commissionPct === undefined ? undefined : percentFee(cfg.commissionPct);
-  const say = (line: string) => { if (!o.quiet) process.stderr.write(`${line}\n`); };
+  // Structured logs on stderr (JSON, or readable lines on a terminal), secrets scrubbed by value too.
+  const log = createLogger({
+    level: o.quiet ? 'warn' : process.env.KEEL_DEBUG === '1' ? 'debug' : 'info', destination: pino.destination({ dest: 2, sync: true }),
+    pretty: process.stderr.isTTY === true, secrets: Object.entries(process.env).filter(([k]) => /SECRET|PASSWORD|TOKEN/.test(k)).map(([, v]) => v),
+  });
+  const say = (line: string) => log.info(line);
 
   // Successful requests are routine; they print only with KEEL_DEBUG=1 (failures, retries and reconnects always do).
   const venueLog = (line: string) => { if (process.env.KEEL_DEBUG === '1' || !/ 2\d\d \d+ms$/.test(line)) say(line); };
@@ -62,8 +69,14 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
         },
         mode, riskText: cfg.riskText,
         // Orders and fills as they flow, one line each (the dashboard and the journal have the detail).
-        onHandle: (h) => h.subscribe((e) => { if (e.kind === 'order' || e.kind === 'risk') say(describeEvent(venue.instrument, e.type, e.payload)); }),
-        log: o.quiet ? undefined : { info: (msg) => say(`[${strategyId}] ${msg}`), warn: (msg) => say(`[${strategyId}] warning: ${msg}`) },
+        onHandle: (h) => h.subscribe((e) => {
+          if (e.kind === 'risk') log.warn({ event: e.type }, describeEvent(venue.instrument, e.type, e.payload));
+          if (e.kind !== 'order') return;
+          // One correlation id per order, from its intent to its fills (docs/logs.md).
+          const p = e.payload as { clientOrderId?: string; order?: { clientOrderId: string } };
+          orderLogger(log, p.clientOrderId ?? p.order?.clientOrderId ?? '?').info({ event: e.type }, describeEvent(venue.instrument, e.type, e.payload));
+        }),
+        log: { info: (msg) => log.info({ strategyId }, msg), warn: (msg) => log.warn({ strategyId }, msg) },
       });
       const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
       if (summary.snapshotSkipped) say(`warning: ${summary.snapshotSkipped}`);
