@@ -45,6 +45,14 @@ const runShape = {
   external: z.enum(['flag', 'adopt'], { error: 'must be flag or adopt' }).default('flag'),
   /** Live trading only: the venue account id the operator confirms (checked against the venue's answer). */
   live: section({ account: nonEmpty('the venue account id you confirm trading live on') }, 'account').optional(),
+  /**
+   * The HTTP API, metrics and dashboard of this engine (docs/api.md). The action token comes from
+   * KEEL_API_TOKEN (never from this file); without it actions are refused and reads still work.
+   */
+  api: section({
+    port: z.number({ error: must('a port number') }).int({ error: 'must be a port number' }).min(0, { error: 'must be a port number' }).max(65535, { error: 'must be a port number' }).default(7070),
+    host: nonEmpty('an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
+  }, 'port and host').optional(),
   /** Validated by the risk schema; listed here so the rest of the file may carry it. */
   risk: z.unknown().optional(),
   /** The live data path (docs/live-data.md): validation, failover, bars from trades; validated by its schema. */

@@ -5,7 +5,8 @@ import { parseSizing } from '../../backtest/index.ts';
 import { connectConfiguredVenue, loadRunConfig, runPaperEngine, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
 import { percentFee } from '../../venues/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
-import { createLogger, orderLogger } from '../../ops/index.ts';
+import { EngineMetrics, createLogger, orderLogger } from '../../ops/index.ts';
+import { startApiServer, type ApiServer } from '../../server/index.ts';
 import pino from 'pino';
 
 /**
@@ -58,6 +59,9 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
     const onSignal = () => stop.abort();
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
+    const metrics = new EngineMetrics();
+    let apiStarting: Promise<ApiServer> | undefined;
+    const dashboard = await loadDashboard();
     const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
     try {
       const summary = await runPaperEngine({
@@ -69,13 +73,23 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
         },
         mode, riskText: cfg.riskText,
         // Orders and fills as they flow, one line each (the dashboard and the journal have the detail).
-        onHandle: (h) => h.subscribe((e) => {
+        metrics,
+        onHandle: (h) => {
+          if (cfg.api) {
+            apiStarting = startApiServer({
+              engine: h, token: process.env.KEEL_API_TOKEN, host: cfg.api.host, port: cfg.api.port, log: (l) => log.info(l),
+              metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+              dashboard: dashboard ?? undefined,
+            }).then((api) => { log.info(`API and dashboard on ${api.url}${process.env.KEEL_API_TOKEN ? '' : ' (no KEEL_API_TOKEN: actions disabled)'}`); return api; });
+          }
+          h.subscribe((e) => {
           if (e.kind === 'risk') log.warn({ event: e.type }, describeEvent(venue.instrument, e.type, e.payload));
           if (e.kind !== 'order') return;
           // One correlation id per order, from its intent to its fills (docs/logs.md).
           const p = e.payload as { clientOrderId?: string; order?: { clientOrderId: string } };
           orderLogger(log, p.clientOrderId ?? p.order?.clientOrderId ?? '?').info({ event: e.type }, describeEvent(venue.instrument, e.type, e.payload));
-        }),
+          });
+        },
         log: { info: (msg) => log.info({ strategyId }, msg), warn: (msg) => log.warn({ strategyId }, msg) },
       });
       const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
@@ -83,6 +97,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
       process.stdout.write([...head, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
       return summary.final.mismatch ? 1 : 0;
     } finally {
+      await (await apiStarting?.catch(() => undefined))?.close();
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
       await journal.close();
@@ -119,5 +134,15 @@ function describeEvent(inst: Instrument, type: string, payload: unknown): string
     case 'order.denied': return `order ${e.clientOrderId}: denied by ${e.check}: ${e.reason}`;
     case 'risk.state-changed': return `trading state ${e.to}: ${e.reason}`;
     default: return `${type}${e.clientOrderId ? ` ${e.clientOrderId}` : ''}${e.reason ? `: ${e.reason}` : ''}`;
+  }
+}
+
+/** The dashboard's routes, when the web folder is present (it is served by the API server). */
+async function loadDashboard(): Promise<((app: import('fastify').FastifyInstance) => Promise<void>) | undefined> {
+  try {
+    const web = await import('../../web/index.ts') as { dashboardPlugin?: (app: import('fastify').FastifyInstance) => Promise<void> };
+    return web.dashboardPlugin;
+  } catch {
+    return undefined;
   }
 }

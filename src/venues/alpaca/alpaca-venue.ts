@@ -378,7 +378,9 @@ export class AlpacaVenue implements Venue {
    * on the venue's own reports, so the engine's clock stays on one time line (a replayed market's included).
    */
   private stamp(): number {
-    return Math.max(this.venueTime, this.skew.venueNow(this.now()));
+    // What the venue last said beats an estimate: a venue replaying a past market answers /v2/clock in
+    // replay time but stamps its HTTP Date headers in wall time, so a skew estimate mixes two clocks.
+    return this.venueTime > 0 ? this.venueTime : this.skew.venueNow(this.now());
   }
 
   private later(r: VenueReport): void {

@@ -1,0 +1,2 @@
+/** The web dashboard (docs/dashboard.md), served by the API server. */
+export { dashboardPlugin } from './plugin.ts';
