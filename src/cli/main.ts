@@ -8,6 +8,7 @@ import { DATA_HELP, dataCommand } from './commands/data.ts';
 import { strategiesCommand } from './commands/strategies.ts';
 import { CONTROL_HELP, killCommand, rearmCommand, statusCommand } from './commands/control.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
+import { ALERT_HELP, alertCommand } from './commands/alert.ts';
 
 const HELP = `keel: one strategy from backtest to paper to live trading
 
@@ -20,6 +21,7 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel strategies                                        built-in strategies and their parameters
   keel venue --api alpaca --data FILE --keys ID:SECRET   a local venue speaking Alpaca's API (docs/venue-server.md)
   keel venue --data FILE --port 7400 [--bar-ms 20]       the simulated venue server, Keel's own protocol (tests)
+  keel alert test CHANNEL --config keel.yaml            send a test alert through a configured channel
   keel state --journal FILE                              positions, open orders, last events of a journal
   keel reconcile --journal FILE --venue HOST:PORT        compare a journal with its venue and print the report
   keel backup --journal FILE|postgres://... --to DIR     online, checksummed copy of a journal (keel backup --help)
@@ -34,7 +36,7 @@ ${DATA_HELP}
 ${CONTROL_HELP}
 ${PAPER_HELP}
 ${LIVE_HELP}
-${JOURNAL_HELP}`;
+${ALERT_HELP}${JOURNAL_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -45,6 +47,7 @@ async function main(argv: string[]): Promise<number> {
     case 'strategies': return strategiesCommand();
     case 'paper': return paperCommand(rest);
     case 'live': return liveCommand(rest);
+    case 'alert': return alertCommand(rest);
     case 'venue': {
       // --api alpaca: the Alpaca-compatible server; otherwise (or --api keel) the sim protocol server.
       const api = rest.find((a, i) => rest[i - 1] === '--api') ?? rest.find((a) => a.startsWith('--api='))?.slice(6);

@@ -6,3 +6,4 @@ export * from './venue-connect.ts';
 export * from './market-data.ts';
 export type * from './engine-handle.ts';
 export { EngineView } from './engine-view.ts';
+export * from './alert-feed.ts';

@@ -4,6 +4,7 @@ import * as z from 'zod';
 import { KeelError, parseYamlConfig, section, type ConfigSection } from '../model/index.ts';
 import { parseRiskConfig, type RiskConfig } from '../risk/index.ts';
 import { liveDataConfigSchema, type LiveDataConfig } from '../data/index.ts';
+import { alertsConfigSchema, expandEnv, type AlertsConfig } from '../ops/index.ts';
 
 /**
  * The run config, `keel.yaml`, for `keel paper --config` and `keel live --config`: which strategy, which
@@ -53,6 +54,8 @@ const runShape = {
     port: z.number({ error: must('a port number') }).int({ error: 'must be a port number' }).min(0, { error: 'must be a port number' }).max(65535, { error: 'must be a port number' }).default(7070),
     host: nonEmpty('an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
   }, 'port and host').optional(),
+  /** Alert channels and rules (docs/alerts.md); validated by its schema. */
+  alerts: z.unknown().optional(),
   /** Validated by the risk schema; listed here so the rest of the file may carry it. */
   risk: z.unknown().optional(),
   /** The live data path (docs/live-data.md): validation, failover, bars from trades; validated by its schema. */
@@ -71,7 +74,9 @@ export const runConfigSchema = section(runShape, 'run settings (account, strateg
 /** The run config as checked (typed from the strict shape: the section's catch-all for unknown keys is only for errors). */
 export type RunConfigFile = z.output<z.ZodObject<typeof runShape>>;
 
-export interface RunConfig extends Omit<RunConfigFile, 'risk' | 'data'> {
+export interface RunConfig extends Omit<RunConfigFile, 'risk' | 'data' | 'alerts'> {
+  /** The `alerts:` section, checked, with `${ENV}` references filled in. */
+  readonly alerts: AlertsConfig | undefined;
   /** The file it came from (relative paths in it are resolved from its folder by the caller). */
   readonly source: string;
   readonly risk: RiskConfig | undefined;
@@ -82,12 +87,13 @@ export interface RunConfig extends Omit<RunConfigFile, 'risk' | 'data'> {
 }
 
 const DATA_SECTION: ConfigSection<LiveDataConfig> = { schema: liveDataConfigSchema as unknown as ConfigSection<LiveDataConfig>['schema'], code: 'BAD_RUN_CONFIG', key: 'data' };
+const ALERTS_SECTION: ConfigSection<unknown> = { schema: alertsConfigSchema as unknown as ConfigSection<unknown>['schema'], code: 'BAD_RUN_CONFIG', key: 'alerts' };
 const RUN_SECTION: ConfigSection<RunConfigFile> = { schema: runConfigSchema as unknown as ConfigSection<RunConfigFile>['schema'], code: 'BAD_RUN_CONFIG' };
 
 /** Parse and check a run config's text; `source` names the file in errors. */
-export function parseRunConfig(text: string, source: string): RunConfig {
+export function parseRunConfig(text: string, source: string, env: Readonly<Record<string, string | undefined>> = process.env): RunConfig {
   const file = parseYamlConfig(text, source, RUN_SECTION);
-  const raw = parseYaml(text) as { risk?: unknown; data?: unknown };
+  const raw = parseYaml(text) as { risk?: unknown; data?: unknown; alerts?: unknown };
   const hasRisk = raw.risk !== undefined && raw.risk !== null;
   const hasData = raw.data !== undefined && raw.data !== null;
   return {
@@ -95,6 +101,8 @@ export function parseRunConfig(text: string, source: string): RunConfig {
     risk: hasRisk ? parseRiskConfig(text, source) : undefined,
     riskText: hasRisk ? toYaml(raw.risk).trimEnd() : undefined,
     data: hasData ? parseYamlConfig(text, source, DATA_SECTION) : undefined,
+    alerts: raw.alerts === undefined || raw.alerts === null ? undefined
+      : expandEnv(parseYamlConfig(text, source, ALERTS_SECTION), env, `${source}: alerts`) as AlertsConfig,
   };
 }
 

@@ -12,9 +12,9 @@ export function keel(args: string[], opts: { cwd?: string } = {}): { code: numbe
 }
 
 /** As `keel`, without blocking this process (for commands that talk to a server the test itself runs). */
-export function keelAsync(args: string[], opts: { cwd?: string } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+export function keelAsync(args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((res) => {
-    const child = spawn(process.execPath, [resolve(ROOT, 'bin/keel.js'), ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, KEEL_DEBUG: '' } });
+    const child = spawn(process.execPath, [resolve(ROOT, 'bin/keel.js'), ...args], { cwd: opts.cwd ?? ROOT, env: { ...process.env, KEEL_DEBUG: '', ...opts.env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EngineHandle, StreamEvent } from '../../src/runtime/index.ts';
 import { EngineMetrics, parseExposition, sampleValue } from '../../src/ops/index.ts';
+import { startAlerting } from '../../src/runtime/index.ts';
+import { createServer } from 'node:http';
 import { openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars } from '../helpers/alpaca-paper.ts';
 
 test('the engine handle shows the books as the journal has them, and its actions go through the engine', { timeout: 60_000 }, async () => {
@@ -16,6 +18,14 @@ test('the engine handle shows the books as the journal has them, and its actions
     const metrics = new EngineMetrics({ defaultMetrics: false });
     const session = await startPaperSession(server, journal, {}, { onHandle: (h) => { handle = h; }, riskText: 'account:\n  maxOrderNotional: 50000', metrics });
     const h = handle!;
+    // A webhook on loopback hears the engine's alerts.
+    const hooks: any[] = [];
+    const hook = createServer((req, res) => { let b = ''; req.on('data', (d) => { b += d; }); req.on('end', () => { hooks.push(JSON.parse(b)); res.end(); }); });
+    await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
+    const alerting = startAlerting(h, {
+      channels: [{ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/`, minSeverity: 'warning' }],
+      rules: { forMs: 0 }, repeatIntervalMs: 3_600_000, perMinute: 20,
+    } as never, () => {});
     const events: StreamEvent[] = [];
     h.subscribe((e) => events.push(e));
     await stepBars(server, session.venue, 40);
@@ -56,6 +66,10 @@ test('the engine handle shows the books as the journal has them, and its actions
     await stepBars(server, session.venue, 5);
     assert.equal(h.positions().find((p) => p.instrument === 'ORCL')?.quantity ?? '0', '0', 'flattened');
     assert.ok(h.alerts().some((a) => a.source === 'kill-switch'));
+    await new Promise((r) => setTimeout(r, 200));
+    assert.ok(hooks.some((x) => x.severity === 'critical' && /kill switch by api:127\.0\.0\.1/.test(x.title)), JSON.stringify(hooks));
+    alerting.stop();
+    hook.close();
     assert.equal(h.rearm({ reason: '', actor: 'x' }).ok, false);
     assert.equal(h.rearm({ reason: 'drill over', actor: 'api:127.0.0.1' }).ok, true);
     await session.stop();

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { KeelError, formatPrice, lotsToQuantity, parseMoney, type Instrument } from '../../model/index.ts';
 import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
 import { parseSizing } from '../../backtest/index.ts';
-import { connectConfiguredVenue, loadRunConfig, runPaperEngine, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
+import { connectConfiguredVenue, loadRunConfig, runPaperEngine, startAlerting, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
 import { percentFee } from '../../venues/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
 import { EngineMetrics, createLogger, orderLogger } from '../../ops/index.ts';
@@ -61,6 +61,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
     process.once('SIGINT', onSignal);
     const metrics = new EngineMetrics();
     let apiStarting: Promise<ApiServer> | undefined;
+    let alerting: { stop(): void } | undefined;
     const dashboard = await loadDashboard();
     const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
     try {
@@ -82,6 +83,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
               dashboard: dashboard ?? undefined,
             }).then((api) => { log.info(`API and dashboard on ${api.url}${process.env.KEEL_API_TOKEN ? '' : ' (no KEEL_API_TOKEN: actions disabled)'}`); return api; });
           }
+          if (cfg.alerts) alerting = startAlerting(h, cfg.alerts, (l) => log.warn(l));
           h.subscribe((e) => {
           if (e.kind === 'risk') log.warn({ event: e.type }, describeEvent(venue.instrument, e.type, e.payload));
           if (e.kind !== 'order') return;
@@ -97,6 +99,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
       process.stdout.write([...head, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
       return summary.final.mismatch ? 1 : 0;
     } finally {
+      alerting?.stop();
       await (await apiStarting?.catch(() => undefined))?.close();
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

@@ -1,0 +1,88 @@
+import nodemailer from 'nodemailer';
+
+/** One alert as channels deliver it (structurally an EngineHandle AlertView plus its state). */
+export interface Alert {
+  /** Stable identity: the same condition firing again is the same alert (deduplication, PagerDuty dedup_key). */
+  readonly key: string;
+  readonly severity: 'info' | 'warning' | 'critical';
+  readonly title: string;
+  readonly detail: string;
+  readonly ts: number;
+  /** `firing` when raised, `resolved` when its condition cleared. */
+  readonly state: 'firing' | 'resolved';
+}
+
+/** Where alerts go. `send` rejects when the channel did not take it (the dispatcher retries). */
+export interface AlertChannel {
+  readonly name: string;
+  send(alert: Alert): Promise<void>;
+}
+
+export type ChannelConfig =
+  | { readonly type: 'webhook'; readonly name: string; readonly url: string }
+  | { readonly type: 'slack'; readonly name: string; readonly url: string }
+  | { readonly type: 'pagerduty'; readonly name: string; readonly routingKey: string; readonly url?: string }
+  | { readonly type: 'telegram'; readonly name: string; readonly botToken: string; readonly chatId: string; readonly apiUrl?: string }
+  | { readonly type: 'email'; readonly name: string; readonly host: string; readonly port: number; readonly from: string; readonly to: readonly string[]; readonly user?: string; readonly password?: string; readonly secure?: boolean };
+
+const TIMEOUT_MS = 10_000;
+
+/** The line every channel shows: "[CRITICAL] breaker drawdown tripped" or "[RESOLVED] …". */
+export function headline(a: Alert): string {
+  return `[${a.state === 'resolved' ? 'RESOLVED' : a.severity.toUpperCase()}] ${a.title}`;
+}
+
+async function postJson(url: string, body: unknown, what: string): Promise<void> {
+  const r = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(TIMEOUT_MS) });
+  // Never echo the URL: webhook URLs and bot tokens are credentials.
+  if (!r.ok) throw new Error(`${what} answered HTTP ${r.status}`);
+}
+
+/**
+ * Build a channel from its config. Payloads follow each service's documented format: a generic JSON webhook,
+ * Slack incoming webhooks ({text, blocks}), PagerDuty Events API v2 (trigger/resolve with a dedup_key),
+ * Telegram's sendMessage, and email over SMTP.
+ *
+ * @example const slack = channelFrom({ type: 'slack', name: 'ops', url: process.env.SLACK_WEBHOOK! });
+ */
+export function channelFrom(c: ChannelConfig): AlertChannel {
+  switch (c.type) {
+    case 'webhook':
+      return { name: c.name, send: (a) => postJson(c.url, { source: 'keel', ...a }, `webhook ${c.name}`) };
+    case 'slack':
+      return {
+        name: c.name,
+        send: (a) => postJson(c.url, {
+          text: headline(a),
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${headline(a)}*\n${a.detail}` } }, { type: 'context', elements: [{ type: 'mrkdwn', text: `keel · ${new Date(a.ts).toISOString()} · ${a.key}` }] }],
+        }, `slack ${c.name}`),
+      };
+    case 'pagerduty':
+      return {
+        name: c.name,
+        send: (a) => postJson(c.url ?? 'https://events.pagerduty.com/v2/enqueue', a.state === 'resolved'
+          ? { routing_key: c.routingKey, event_action: 'resolve', dedup_key: a.key }
+          : {
+            routing_key: c.routingKey, event_action: 'trigger', dedup_key: a.key,
+            payload: { summary: a.title, severity: a.severity === 'warning' ? 'warning' : a.severity === 'info' ? 'info' : 'critical', source: 'keel', timestamp: new Date(a.ts).toISOString(), custom_details: { detail: a.detail } },
+          }, `pagerduty ${c.name}`),
+      };
+    case 'telegram':
+      return {
+        name: c.name,
+        send: (a) => postJson(`${c.apiUrl ?? 'https://api.telegram.org'}/bot${c.botToken}/sendMessage`, { chat_id: c.chatId, text: `${headline(a)}\n${a.detail}` }, `telegram ${c.name}`),
+      };
+    case 'email': {
+      const transport = nodemailer.createTransport({
+        host: c.host, port: c.port, secure: c.secure ?? false, auth: c.user ? { user: c.user, pass: c.password ?? '' } : undefined,
+        connectionTimeout: TIMEOUT_MS, ignoreTLS: c.secure !== true && c.host === '127.0.0.1',
+      });
+      return {
+        name: c.name,
+        async send(a) {
+          await transport.sendMail({ from: c.from, to: [...c.to], subject: `Keel ${headline(a)}`, text: `${a.title}\n\n${a.detail}\n\n${new Date(a.ts).toISOString()} · ${a.key}` });
+        },
+      };
+    }
+  }
+}
