@@ -35,7 +35,8 @@ test('the README flow: keel venue --api alpaca and keel paper --config examples/
     // The example config, pointed at this venue's port and a journal in the temp folder.
     const config = readFileSync(resolve(ROOT, 'examples/keel.yaml'), 'utf8')
       .replaceAll('127.0.0.1:7401', url.replace('http://', ''))
-      .replace(/^journal: .*$/m, `journal: ${join(dir, 'journal.sqlite')}`);
+      .replace(/^journal: .*$/m, `journal: ${join(dir, 'journal.sqlite')}`)
+      .replace(/port: 7070/, 'port: 0'); // a free port: tests run side by side
     const file = join(dir, 'keel.yaml');
     writeFileSync(file, config);
     const paper = spawnKeel(['paper', '--config', file], { APCA_API_KEY_ID: 'PKDEMO', APCA_API_SECRET_KEY: SECRET });
@@ -47,6 +48,7 @@ test('the README flow: keel venue --api alpaca and keel paper --config examples/
     assert.match(paper.err(), /order sma-cross-1: buy 100 ORCL market, sent/);
     assert.match(paper.err(), /order sma-cross-1: filled, buy 100 ORCL at \d+\.\d+/);
     assert.match(paper.out(), /end of session[\s\S]*verdict: in agreement/);
+    assert.match(paper.err(), /API and dashboard on http:\/\/127\.0\.0\.1:\d+ \(no KEEL_API_TOKEN: actions disabled\)/);
     // Not a terminal: structured JSON logs, every line about an order carrying its client order id.
     const lines = paper.err().trim().split('\n').map((l) => JSON.parse(l) as { msg: string; correlationId?: string; level: number });
     const first = lines.filter((l) => l.correlationId === 'sma-cross-1').map((l) => l.msg);
