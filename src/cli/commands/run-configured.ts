@@ -7,6 +7,7 @@ import { percentFee } from '../../venues/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
 import { EngineMetrics, createLogger, orderLogger } from '../../ops/index.ts';
 import { startApiServer, type ApiServer } from '../../server/index.ts';
+import { dashboardPlugin } from '../../web/index.ts';
 import pino from 'pino';
 
 /**
@@ -62,7 +63,6 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
     const metrics = new EngineMetrics();
     let apiStarting: Promise<ApiServer> | undefined;
     let alerting: { stop(): void } | undefined;
-    const dashboard = await loadDashboard();
     const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
     try {
       const summary = await runPaperEngine({
@@ -80,7 +80,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
             apiStarting = startApiServer({
               engine: h, token: process.env.KEEL_API_TOKEN, host: cfg.api.host, port: cfg.api.port, log: (l) => log.info(l),
               metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
-              dashboard: dashboard ?? undefined,
+              dashboard: dashboardPlugin,
             }).then((api) => { log.info(`API and dashboard on ${api.url}${process.env.KEEL_API_TOKEN ? '' : ' (no KEEL_API_TOKEN: actions disabled)'}`); return api; });
           }
           if (cfg.alerts) alerting = startAlerting(h, cfg.alerts, (l) => log.warn(l));
@@ -137,15 +137,5 @@ function describeEvent(inst: Instrument, type: string, payload: unknown): string
     case 'order.denied': return `order ${e.clientOrderId}: denied by ${e.check}: ${e.reason}`;
     case 'risk.state-changed': return `trading state ${e.to}: ${e.reason}`;
     default: return `${type}${e.clientOrderId ? ` ${e.clientOrderId}` : ''}${e.reason ? `: ${e.reason}` : ''}`;
-  }
-}
-
-/** The dashboard's routes, when the web folder is present (it is served by the API server). */
-async function loadDashboard(): Promise<((app: import('fastify').FastifyInstance) => Promise<void>) | undefined> {
-  try {
-    const web = await import('../../web/index.ts') as { dashboardPlugin?: (app: import('fastify').FastifyInstance) => Promise<void> };
-    return web.dashboardPlugin;
-  } catch {
-    return undefined;
   }
 }
