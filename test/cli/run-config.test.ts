@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:net';
 import { KeelError } from '../../src/model/index.ts';
 import { parseRunConfig } from '../../src/runtime/index.ts';
 import { keelAsync } from '../helpers/cli.ts';
@@ -69,6 +70,16 @@ test('keel live refuses without a confirmed account, without risk limits and on 
     assert.match(paper.stderr, /paper trading on sim 127\.0\.0\.1:\d+/);
     assert.match(paper.stdout, /end of session[\s\S]*verdict: in agreement/);
     assert.ok(venue.stats().fills > 0, 'the configured strategy traded');
+
+    // The API's port is taken: one line, a non-zero exit, no stack trace.
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((r) => blocker.once('listening', r));
+    write(`sizing: units:100\napi: { port: ${(blocker.address() as { port: number }).port} }\n`);
+    const taken = await keelAsync(['paper', '--config', file]);
+    blocker.close();
+    assert.equal(taken.code, 2);
+    assert.match(taken.stderr, /keel: .*keel\.yaml: api\.port = \d+: cannot be served: listen EADDRINUSE[^\n]*; the engine stopped\n$/);
+    assert.doesNotMatch(taken.stderr, /\n\s+at /);
   } finally {
     await venue.close();
     rmSync(dir, { recursive: true, force: true });

@@ -61,7 +61,8 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
     process.once('SIGTERM', onSignal);
     process.once('SIGINT', onSignal);
     const metrics = new EngineMetrics();
-    let apiStarting: Promise<ApiServer> | undefined;
+    let apiStarting: Promise<ApiServer | undefined> | undefined;
+    let apiFailed: KeelError | undefined;
     let alerting: { stop(): void } | undefined;
     const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
     try {
@@ -81,7 +82,13 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
               engine: h, token: process.env.KEEL_API_TOKEN, host: cfg.api.host, port: cfg.api.port, log: (l) => log.info(l),
               metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
               dashboard: dashboardPlugin,
-            }).then((api) => { log.info(`API and dashboard on ${api.url}${process.env.KEEL_API_TOKEN ? '' : ' (no KEEL_API_TOKEN: actions disabled)'}`); return api; });
+            }).then((api) => { log.info(`API and dashboard on ${api.url}${process.env.KEEL_API_TOKEN ? '' : ' (no KEEL_API_TOKEN: actions disabled)'}`); return api; },
+              (e: Error) => {
+                // No API means no kill switch button: stop before trading rather than run blind.
+                apiFailed = new KeelError('API_UNAVAILABLE', `cannot be served: ${e.message.split('\n')[0]}; the engine stopped`, { field: `${cfg.source}: api.port`, value: cfg.api!.port });
+                stop.abort();
+                return undefined;
+              });
           }
           if (cfg.alerts) alerting = startAlerting(h, cfg.alerts, (l) => log.warn(l));
           h.subscribe((e) => {
@@ -94,6 +101,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
         },
         log: { info: (msg) => log.info({ strategyId }, msg), warn: (msg) => log.warn({ strategyId }, msg) },
       });
+      if (apiFailed) throw apiFailed;
       const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
       if (summary.snapshotSkipped) say(`warning: ${summary.snapshotSkipped}`);
       process.stdout.write([...head, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
