@@ -189,7 +189,7 @@ export function suggestKey(key: string, known: readonly string[]): string {
 }
 
 /** Levenshtein distance (insert, delete, substitute), one row at a time. */
-function editDistance(a: string, b: string): number {
+export function editDistance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];

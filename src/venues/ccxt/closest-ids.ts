@@ -1,19 +1,7 @@
 /**
  * "Did you mean" for exchange ids: a typo in `exchange: krakn` should name `kraken`, not print 104 ids.
  */
-
-/** Edit distance (insert, delete, substitute, each 1), two rows of memory. */
-function distance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) {
-      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = row;
-  }
-  return prev[b.length];
-}
+import { editDistance as distance } from '../../model/index.ts';
 
 /**
  * Up to `max` candidates closest to `wanted`: prefix/substring matches first (`binan` → binance, binanceus…),
