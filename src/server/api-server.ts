@@ -1,150 +1,134 @@
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import fastifyWebsocket from '@fastify/websocket';
-import { timingSafeEqual } from 'node:crypto';
-import type { ActionResult, EngineHandle, StreamEvent } from '../runtime/index.ts';
+import { KeelError } from '../model/index.ts';
+import { bindWarning } from './bind-warning.ts';
+import { requireToken } from './bearer-token.ts';
+import { frameworkErrorReply, installErrorReplies, MAX_PARAM_LENGTH } from './error-replies.ts';
+import type { ApiServer, ApiServerOptions } from './options.ts';
+import { alertRoutes } from './routes/alerts.ts';
+import { fillRoutes } from './routes/fills.ts';
+import { healthRoutes } from './routes/health.ts';
+import { metricsRoutes } from './routes/metrics.ts';
+import { openApiRoutes } from './routes/openapi.ts';
+import { orderRoutes } from './routes/orders.ts';
+import { portfolioRoutes } from './routes/portfolio.ts';
+import { riskRoutes } from './routes/risk.ts';
+import type { RouteContext } from './routes/route-context.ts';
+import { statusRoutes } from './routes/status.ts';
+import { strategyRoutes } from './routes/strategies.ts';
+import { streamRoutes } from './routes/stream.ts';
+import { StreamHub } from './stream-hub.ts';
+import { VIEW_SCHEMAS } from './view-schemas.ts';
 
-export interface ApiServerOptions {
-  readonly engine: EngineHandle;
-  /** Bearer token every action requires; without one, actions are refused (reads stay open). */
-  readonly token: string | undefined;
-  /** Default 127.0.0.1: the API controls real money. */
-  readonly host?: string;
-  /** 0 (default) picks a free port. */
-  readonly port?: number;
-  /** Prometheus text for /metrics. */
-  readonly metrics?: () => Promise<{ contentType: string; body: string }>;
-  /** /readyz: market data older than this is not ready (default 60 s). */
-  readonly maxDataAgeMs?: number;
-  /** Registers the dashboard's routes (web/). */
-  readonly dashboard?: (app: FastifyInstance) => Promise<void> | void;
-  readonly log?: (line: string) => void;
-}
-
-export interface ApiServer {
-  readonly url: string;
-  readonly port: number;
-  close(): Promise<void>;
-}
-
-const limitQuery = {
-  type: 'object', additionalProperties: false,
-  properties: { limit: { type: 'integer', minimum: 1, maximum: 10_000 }, open: { type: 'boolean' }, points: { type: 'integer', minimum: 2, maximum: 100_000 } },
-} as const;
-const actionReply = { type: 'object', properties: { ok: { type: 'boolean' }, message: { type: 'string' } }, required: ['ok', 'message'] } as const;
-const reasonBody = { type: 'object', required: ['reason'], additionalProperties: false, properties: { reason: { type: 'string', minLength: 1, maxLength: 500 }, flatten: { type: 'boolean' } } } as const;
-const idParams = { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1, maxLength: 200 } } } as const;
-
-/** Summaries on the stream at most this often. */
-const SUMMARY_MS = 500;
-/** A stream client this far behind (bytes queued) is dropped rather than buffered without bound. */
-const MAX_BUFFERED = 1 << 20;
+/** The API's own version (the contract the dashboard is built against), not the package's. */
+const API_VERSION = '1.0.0';
+/** Stream clients only listen; anything bigger than this from them is abuse. */
+const MAX_CLIENT_MESSAGE_BYTES = 4096;
 
 /**
- * The HTTP API (DESIGN.md `server/`; docs/api.md): read views of the running engine, operator actions behind
- * a bearer token, a WebSocket stream of events, health and readiness, Prometheus metrics, the OpenAPI
- * document, and the dashboard. It reads only the engine's `EngineHandle`.
+ * The HTTP API (DESIGN.md `server/`, docs/api.md) over a running engine's `EngineHandle`: read views, operator
+ * actions behind a bearer token, a WebSocket stream of events, health and readiness probes, Prometheus
+ * metrics, the OpenAPI document, and the dashboard's routes. Every route has request and response schemas;
+ * bad input is a 400 naming the field and value.
  *
  * @example
- * const api = await startApiServer({ engine: handle, token: process.env.KEEL_API_TOKEN, port: 7070, metrics });
- * // curl -H "Authorization: Bearer $KEEL_API_TOKEN" -X POST localhost:7070/api/kill -d '{"reason":"drill","flatten":true}'
+ * const api = await startApiServer({ engine: handle, token: process.env.KEEL_API_TOKEN, port: 7070, log: console.log });
+ * // curl -X POST -H "Authorization: Bearer $KEEL_API_TOKEN" -H 'content-type: application/json' \
+ * //   -d '{"flatten":true,"reason":"drill"}' http://127.0.0.1:7070/api/kill
+ * await api.close();
  */
 export async function startApiServer(o: ApiServerOptions): Promise<ApiServer> {
   const host = o.host ?? '127.0.0.1';
-  const app = Fastify({ logger: false });
-  await app.register(fastifySwagger, { openapi: { info: { title: 'Keel API', version: '0.1.0' } } });
-  await app.register(fastifyWebsocket);
-  app.setErrorHandler((err: { validation?: unknown; statusCode?: number; message: string }, _req, reply) => {
-    // Schema errors name the field and what it must be; anything else is one line, never a stack.
-    const status = err.validation ? 400 : err.statusCode ?? 500;
-    void reply.code(status).send({ error: err.message });
-  });
-  app.setNotFoundHandler((req, reply) => { void reply.code(404).send({ error: `no route ${req.method} ${req.url.split('?')[0]}` }); });
+  const port = o.port ?? 0;
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    throw new KeelError('BAD_OPTION', 'must be an integer from 0 to 65535', { field: 'api.port', value: port, hint: '0 picks a free port' });
+  }
+  const maxDataAgeMs = o.readiness?.maxDataAgeMs;
+  if (maxDataAgeMs !== undefined && !(maxDataAgeMs > 0 && Number.isFinite(maxDataAgeMs))) {
+    throw new KeelError('BAD_OPTION', 'must be a number of milliseconds > 0', { field: 'readiness.maxDataAgeMs', value: maxDataAgeMs });
+  }
+  const log = o.log ?? (() => {});
 
-  const engine = o.engine;
-  const read = (url: string, fn: (q: { limit?: number; open?: boolean; points?: number }) => unknown) =>
-    app.get(url, { schema: { querystring: limitQuery } }, async (req) => fn(req.query as { limit?: number; open?: boolean; points?: number }));
-  read('/api/status', () => engine.status());
-  read('/api/positions', () => engine.positions());
-  read('/api/orders', (q) => engine.orders({ openOnly: q.open, limit: q.limit }));
-  read('/api/fills', (q) => engine.fills(q.limit));
-  read('/api/pnl', () => engine.pnl());
-  read('/api/equity', (q) => engine.equityHistory(q.points));
-  read('/api/risk', () => engine.risk());
-  read('/api/alerts', (q) => engine.alerts(q.limit));
-
-  const authorized = (req: FastifyRequest, reply: FastifyReply): boolean => {
-    if (o.token === undefined || o.token === '') {
-      void reply.code(403).send({ ok: false, message: 'actions are disabled: configure an API token (api.token or KEEL_API_TOKEN)' });
-      return false;
-    }
-    const given = Buffer.from(/^Bearer (.+)$/.exec(req.headers.authorization ?? '')?.[1] ?? '');
-    const want = Buffer.from(o.token);
-    if (given.length !== want.length || !timingSafeEqual(given, want)) {
-      void reply.code(401).send({ ok: false, message: 'missing or wrong bearer token' });
-      return false;
-    }
-    return true;
-  };
-  const action = (url: string, schema: object, fn: (req: FastifyRequest, actor: string) => ActionResult) =>
-    app.post(url, { schema: { ...schema, response: { 200: actionReply, 409: actionReply } } }, async (req, reply) => {
-      if (!authorized(req, reply)) return reply;
-      const result = fn(req, `api:${req.ip}`);
-      o.log?.(`${req.method} ${req.url} by api:${req.ip}: ${result.message}`);
-      return reply.code(result.ok ? 200 : 409).send(result);
-    });
-  action('/api/orders/:id/cancel', { params: idParams }, (req, actor) => engine.cancelOrder((req.params as { id: string }).id, actor));
-  action('/api/orders/cancel-all', {}, (_req, actor) => engine.cancelAll(actor));
-  action('/api/kill', { body: reasonBody }, (req, actor) => {
-    const b = req.body as { reason: string; flatten?: boolean };
-    return engine.killSwitch({ flatten: b.flatten === true, reason: b.reason, actor });
-  });
-  action('/api/rearm', { body: reasonBody }, (req, actor) => engine.rearm({ reason: (req.body as { reason: string }).reason, actor }));
-  action('/api/strategies/:id/pause', { params: idParams }, (req, actor) => engine.pauseStrategy((req.params as { id: string }).id, actor));
-  action('/api/strategies/:id/resume', { params: idParams }, (req, actor) => engine.resumeStrategy((req.params as { id: string }).id, actor));
-
-  const sockets = new Set<{ close(): void }>();
-  app.get('/api/stream', { websocket: true }, (socket) => {
-    sockets.add(socket);
-    const send = (e: StreamEvent) => {
-      if (socket.bufferedAmount > MAX_BUFFERED) { socket.terminate(); return; }
-      socket.send(JSON.stringify(e, (_k, v) => (typeof v === 'bigint' ? v.toString() : v)));
-    };
-    const unsubscribe = engine.subscribe(send);
-    const timer = setInterval(() => send({ kind: 'summary', ts: engine.status().lastEventTs, pnl: engine.pnl(), positions: engine.positions() }), SUMMARY_MS);
-    socket.on('close', () => { clearInterval(timer); unsubscribe(); sockets.delete(socket); });
-  });
-
-  app.get('/healthz', async () => ({ status: 'ok' }));
-  app.get('/readyz', async (_req, reply) => {
-    const s = engine.status();
-    const reasons: string[] = [];
-    if (!s.journal.healthy) reasons.push('journal is not writable');
-    if (!s.venueConnected) reasons.push(`venue ${s.venue} is disconnected`);
-    const age = s.lastMarketEventAt === undefined ? Infinity : Date.now() - s.lastMarketEventAt;
-    const maxAge = o.maxDataAgeMs ?? 60_000;
-    if (age > maxAge) reasons.push(s.lastMarketEventAt === undefined ? 'no market data yet' : `market data is ${Math.round(age / 1000)} s old (limit ${maxAge / 1000} s)`);
-    return reply.code(reasons.length === 0 ? 200 : 503).send({ ready: reasons.length === 0, reasons });
-  });
-  app.get('/metrics', async (_req, reply) => {
-    if (!o.metrics) return reply.code(404).send({ error: 'metrics are not configured' });
-    const m = await o.metrics();
-    return reply.type(m.contentType).send(m.body);
-  });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  const app = await buildApp(log);
+  const hub = new StreamHub(o.engine, { log });
+  const ctx: RouteContext = { engine: o.engine, requireToken: requireToken(o.token, log), log };
+  statusRoutes(app, ctx);
+  portfolioRoutes(app, ctx);
+  orderRoutes(app, ctx);
+  fillRoutes(app, ctx);
+  riskRoutes(app, ctx);
+  alertRoutes(app, ctx);
+  strategyRoutes(app, ctx);
+  streamRoutes(app, hub);
+  healthRoutes(app, ctx, maxDataAgeMs);
+  metricsRoutes(app, o.metrics);
+  openApiRoutes(app);
   if (o.dashboard) await o.dashboard(app);
 
-  await app.listen({ host, port: o.port ?? 0 });
-  if (host !== '127.0.0.1' && host !== 'localhost' && host !== '::1' && !o.token) {
-    o.log?.(`warning: the API listens on ${host} with no token: anyone who reaches it can read the account`);
+  try {
+    await app.listen({ host, port });
+  } catch (e) {
+    await app.close();
+    throw e;
   }
+  const warning = bindWarning(host, o.token);
+  if (warning !== undefined) log(warning);
   const address = app.server.address();
-  const port = typeof address === 'object' && address !== null ? address.port : 0;
+  const bound = typeof address === 'object' && address !== null ? address.port : port;
+  let closing: Promise<void> | undefined;
   return {
-    url: `http://${host}:${port}`, port,
-    async close() {
-      for (const s of sockets) s.close();
-      await app.close();
+    url: `http://${host.includes(':') ? `[${host}]` : host}:${bound}`,
+    port: bound,
+    close() {
+      // Stream sockets first: an upgraded socket is not an HTTP request, so app.close() would not end it.
+      closing ??= hub.close().then(() => app.close());
+      return closing;
     },
   };
+}
+
+/** Fastify with the API's conventions: one-line JSON errors, strict schemas, OpenAPI, WebSocket, shared view schemas. */
+async function buildApp(log: (line: string) => void): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: false,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    frameworkErrors: frameworkErrorReply,
+    // Refuse unknown query parameters and body fields (fastify's default silently strips them).
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  installErrorReplies(app, log);
+  acceptEmptyJsonBodies(app);
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Keel engine API', version: API_VERSION,
+        description: 'Views of a running Keel engine, operator actions (bearer token), a WebSocket event stream, health and metrics. See docs/api.md.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'KEEL_API_TOKEN' } } },
+    },
+    // Name the components after the views (`#/components/schemas/PositionView`), not `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+  });
+  await app.register(fastifyWebsocket, { options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES } });
+  for (const schema of VIEW_SCHEMAS) app.addSchema(schema);
+  return app;
+}
+
+/**
+ * An action without a body sent with `content-type: application/json` (curl -H, many HTTP clients) is not an
+ * error: its body is simply absent. Everything else goes to fastify's own JSON parser, which refuses
+ * `__proto__` and `constructor` keys (prototype poisoning).
+ */
+function acceptEmptyJsonBodies(app: FastifyInstance): void {
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (body === '') {
+      done(null, undefined);
+      return;
+    }
+    parseJson(req, body as string, done);
+  });
 }

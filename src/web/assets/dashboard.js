@@ -26,7 +26,7 @@ async function act(path, body) {
   });
   const answer = await r.json().catch(() => ({ message: `HTTP ${r.status}` }));
   if (r.status === 401) say('Refused: the API token is missing or wrong (type it at the top right).', true);
-  else if (r.status === 403) say(`Refused: ${answer.message}`, true);
+  else if (r.status === 403) say(`Refused: ${answer.message ?? answer.error}`, true);
   else say(answer.message ?? answer.error, !r.ok);
   await refresh();
   return r.ok;
