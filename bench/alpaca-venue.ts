@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { MACHINE } from './machine.ts';
 import { parseMoney } from '../src/model/index.ts';
 import { startAlpacaVenueServer } from '../src/venues/alpaca-server/index.ts';
 
@@ -30,7 +30,7 @@ async function submitRate(url: string, count: number, concurrency: number, body:
  * @example console.log(await benchAlpacaVenue());
  */
 export async function benchAlpacaVenue(): Promise<string> {
-  const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+  const machine = MACHINE;
   const count = Number(process.env.KEEL_BENCH_ORDERS ?? 5000);
   const venue = await startAlpacaVenueServer({
     dataPath: '../shared/data/daily/ORCL-1995-2014.csv', barIntervalMs: 'manual', seed: 1,

@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { MACHINE } from './machine.ts';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -48,7 +48,7 @@ async function measure(connection: PostgresConnectionOptions, durability: Durabi
  * Run every scenario in both durability modes and print one line each. Unbatched appends are measured on
  * fewer events (each is a round trip and a commit).
  *
- * @example const results = await postgresJournalBench(`${cpus()[0].model} (${cpus().length} cores), Node ${process.version}`);
+ * @example const results = await postgresJournalBench(MACHINE);
  */
 export async function postgresJournalBench(machine: string, opts: { events?: number; connection?: PostgresConnectionOptions; log?: (line: string) => void } = {}): Promise<PostgresJournalBenchResult[]> {
   const total = opts.events ?? 100_000;
@@ -76,7 +76,7 @@ export async function postgresJournalBench(machine: string, opts: { events?: num
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+  const machine = MACHINE;
   console.log(`machine: ${machine}`);
   await postgresJournalBench(machine, { events: Number(process.env.KEEL_BENCH_JOURNAL_EVENTS ?? 100_000) });
 }

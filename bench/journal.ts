@@ -1,5 +1,6 @@
+import { MACHINE } from './machine.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineInstrument, type Fill, type OrderEvent } from '../src/model/index.ts';
@@ -105,7 +106,7 @@ async function measure(durability: Durability, mode: string, scenario: Scenario,
  * Run every scenario in both durability modes and print one line each (best of `rounds`, default 3).
  * Unbatched appends are measured on fewer events (each is a commit; with `machine` durability each is an fsync).
  *
- * @example const results = await journalBench(`${cpus()[0].model} (${cpus().length} cores), Node ${process.version}`);
+ * @example const results = await journalBench(MACHINE);
  */
 export async function journalBench(machine: string, opts: { events?: number; rounds?: number; log?: (line: string) => void } = {}): Promise<JournalBenchResult[]> {
   const total = opts.events ?? 200_000;
@@ -132,7 +133,7 @@ export async function journalBench(machine: string, opts: { events?: number; rou
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+  const machine = MACHINE;
   console.log(`machine: ${machine}`);
   await journalBench(machine, { events: Number(process.env.KEEL_BENCH_JOURNAL_EVENTS ?? 200_000) });
 }

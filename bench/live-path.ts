@@ -1,5 +1,6 @@
+import { MACHINE } from './machine.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineInstrument, parseMoney, type Bar, type VenueReport } from '../src/model/index.ts';
@@ -94,6 +95,6 @@ export async function livePathBench(machine: string, opts: { bars?: number; log?
 
 // `node bench/live-path.ts` runs this benchmark alone.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+  const machine = MACHINE;
   await livePathBench(machine, { log: (l) => console.log(l) });
 }

@@ -1,5 +1,6 @@
+import { MACHINE } from './machine.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineInstrument, parseMoney, type Fill, type OrderEvent } from '../src/model/index.ts';
@@ -107,6 +108,6 @@ export async function restartBench(machine: string, opts: { events?: number; tai
 
 // `node bench/restart.ts` runs this benchmark alone.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+  const machine = MACHINE;
   await restartBench(machine, { events: Number(process.env.KEEL_BENCH_EVENTS ?? 1_000_000), log: (l) => console.log(l) });
 }

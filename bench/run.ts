@@ -1,4 +1,4 @@
-import { cpus } from 'node:os';
+import { MACHINE } from './machine.ts';
 import { loadMarketData } from '../src/data/index.ts';
 import { defineInstrument, parseMoney, tickForDecimals, type Bar } from '../src/model/index.ts';
 import { BUILT_IN_STRATEGIES, resolveParams } from '../src/strategy/index.ts';
@@ -19,7 +19,7 @@ import type { RiskConfig } from '../src/risk/index.ts';
 const BARS = Number(process.env.KEEL_BENCH_BARS ?? 1_000_000);
 const ROUNDS = 5;
 
-const machine = `${cpus()[0]?.model ?? 'unknown cpu'} (${cpus().length} cores), Node ${process.version}`;
+const machine = MACHINE;
 console.log(`machine: ${machine}`);
 
 const orcl = loadMarketData('../shared/data/daily/ORCL-1995-2014.csv');
