@@ -1,5 +1,5 @@
 import { KeelError } from './errors.ts';
-import { decimalsOf, numberToPlainString, parseScaled, pow10n } from './decimal.ts';
+import { decimalsOf, formatScaled, numberToPlainString, parseScaled, pow10n } from './decimal.ts';
 import { MONEY_DECIMALS, type Money } from './money.ts';
 
 export type AssetClass = 'equity' | 'crypto' | 'fx';
@@ -159,6 +159,15 @@ export function toLots(inst: Instrument, quantity: number, field = 'quantity'): 
     throw new KeelError('OFF_LOT_GRID', `is not a multiple of ${inst.id}'s lot size ${inst.lotSize}`, { field, value: quantity });
   }
   return r as Lots;
+}
+
+/**
+ * Exact decimal string of a quantity in lots (signed), on the instrument's size grid.
+ *
+ * @example formatQuantity(btc, 150) // "0.00000150" for a lot of 0.00000001
+ */
+export function formatQuantity(inst: Instrument, lots: number): string {
+  return formatScaled(BigInt(lots) * BigInt(inst.lotUnits), inst.sizeDecimals);
 }
 
 /** Lots → float quantity (display). */

@@ -1,5 +1,5 @@
 import {
-  formatMoney, formatPrice, formatScaled, lotsToQuantity, stopPriceOf, limitPriceOf,
+  formatMoney, formatPrice, formatQuantity, lotsToQuantity, stopPriceOf, limitPriceOf,
   type Fill, type Instrument, type MarketEvent, type OrderEvent, type RiskEvent,
 } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
@@ -123,7 +123,7 @@ export class EngineView implements EngineHandle {
       const avg = averagePrice(x);
       const last = Number.isNaN(x.lastPrice) ? null : x.lastPrice;
       return {
-        instrument: inst.id, quantity: formatScaled(BigInt(x.lots) * BigInt(inst.lotUnits), inst.sizeDecimals),
+        instrument: inst.id, quantity: formatQuantity(inst, x.lots),
         averagePrice: Number.isNaN(avg) ? null : avg, lastPrice: last,
         marketValue: last === null ? 0 : lotsToQuantity(inst, x.lots) * last * inst.multiplierNumber,
         unrealizedPnl: unrealizedPnl(x), realizedPnl: formatMoney(x.realizedPnl, ccy),
@@ -145,7 +145,7 @@ export class EngineView implements EngineHandle {
         : (f.price - f.decisionPrice) * inst.tickSize * qty * inst.multiplierNumber * (f.side === 'buy' ? 1 : -1);
       return {
         tradeId: f.tradeId, clientOrderId: f.clientOrderId, strategyId: f.strategyId, instrument: f.instrumentId, side: f.side,
-        quantity: formatScaled(BigInt(f.quantity) * BigInt(inst.lotUnits), inst.sizeDecimals), price: formatPrice(inst, f.price),
+        quantity: formatQuantity(inst, f.quantity), price: formatPrice(inst, f.price),
         fee: formatMoney(f.fee, this.p.portfolio.currency), decisionPrice: f.decisionPrice === undefined ? null : formatPrice(inst, f.decisionPrice),
         slippage: slip, ts: f.ts,
       };
@@ -265,8 +265,8 @@ export class EngineView implements EngineHandle {
     const stop = stopPriceOf(r);
     return {
       clientOrderId: r.clientOrderId, strategyId: r.strategyId, instrument: r.instrumentId, side: r.side, type: r.type,
-      quantity: formatScaled(BigInt(r.quantity) * BigInt(inst.lotUnits), inst.sizeDecimals),
-      filledQuantity: formatScaled(BigInt(o.filledLots) * BigInt(inst.lotUnits), inst.sizeDecimals),
+      quantity: formatQuantity(inst, r.quantity),
+      filledQuantity: formatQuantity(inst, o.filledLots),
       limitPrice: limit === undefined ? null : formatPrice(inst, limit), stopPrice: stop === undefined ? null : formatPrice(inst, stop),
       status: o.status, reason: o.reason ?? null, createdAt: r.createdAt,
     };

@@ -1,5 +1,5 @@
 import {
-  KeelError, MONEY_DECIMALS, formatPrice, formatScaled, numberToPlainString, parseScaled, pow10n, roundDiv,
+  KeelError, MONEY_DECIMALS, formatPrice, formatQuantity, formatScaled, numberToPlainString, parseScaled, pow10n, roundDiv,
   type Instrument, type Money,
 } from '../../model/index.ts';
 import { unprocessable } from './api-error.ts';
@@ -16,7 +16,7 @@ function trimZeros(s: string): string {
 
 /** @example qtyText(orcl, 12) // "12" */
 export function qtyText(inst: Instrument, lots: number): string {
-  return trimZeros(formatScaled(BigInt(lots) * BigInt(inst.lotUnits), inst.sizeDecimals));
+  return trimZeros(formatQuantity(inst, lots));
 }
 
 /** @example priceText(orcl, 2179012) // "2.179012" (tick 0.000001) */

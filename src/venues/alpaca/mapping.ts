@@ -1,5 +1,5 @@
 import {
-  KeelError, formatPrice, formatScaled, parseScaled, MONEY_DECIMALS, currencyDecimals, pow10n,
+  KeelError, formatPrice, formatQuantity, formatScaled, parseScaled, MONEY_DECIMALS, currencyDecimals, pow10n,
   type Fill, type Instrument, type Lots, type Money, type OrderRequest, type OrderStatus, type PriceTicks, type TimeInForce,
 } from '../../model/index.ts';
 import type { AlpacaFillActivity, AlpacaOrder, AlpacaOrderBody, AlpacaReplaceBody, AlpacaTradeUpdate } from './wire.ts';
@@ -28,7 +28,7 @@ export function formatLots(inst: Instrument, lots: number, field = 'quantity'): 
   if (!Number.isSafeInteger(lots) || lots <= 0) {
     throw new KeelError('OFF_LOT_GRID', `must be a positive whole number of ${inst.id} lots (lot size ${inst.lotSize})`, { field, value: lots });
   }
-  return trimZeros(formatScaled(BigInt(lots) * BigInt(inst.lotUnits), inst.sizeDecimals));
+  return trimZeros(formatQuantity(inst, lots));
 }
 
 /**

@@ -1,5 +1,5 @@
 import {
-  KeelError, defineInstrument, formatScaled, numberToPlainString, parseScaled, decimalsOf,
+  KeelError, defineInstrument, formatQuantity, formatScaled, numberToPlainString, parseScaled, decimalsOf,
   type Instrument, type Lots, type PriceTicks,
 } from '../../model/index.ts';
 import type { Exchange } from './exchange.ts';
@@ -133,7 +133,7 @@ export function marketAmount(b: MarketBinding, value: number | string | undefine
  * @example lotsToAmount(btc, 1500000) // 0.015
  */
 export function lotsToAmount(b: MarketBinding, lots: number): number {
-  return Number(formatScaled(BigInt(lots) * BigInt(b.instrument.lotUnits), b.instrument.sizeDecimals));
+  return Number(formatQuantity(b.instrument, lots));
 }
 
 /**
