@@ -14,7 +14,7 @@ export { ControlPoller, type Pollable } from './control/control-poller.ts';
 export { FileTradingStateStore } from './control/file-trading-state-store.ts';
 export { sendControlCommand, type SendOptions, type SendResult } from './control/send-command.ts';
 export {
-  EngineMetrics, type EngineMetricsOptions, type Amount, type PositionSample, type PnlSample,
+  EngineMetrics, type EngineMetricsOptions, type AlertCounters, type HistogramCounts, type Amount, type PositionSample, type PnlSample,
 } from './metrics/engine-metrics.ts';
 export { FixedHistogram } from './metrics/fixed-histogram.ts';
 export { classifyReject, REJECT_CLASSES, type RejectClass } from './metrics/reject-reason.ts';

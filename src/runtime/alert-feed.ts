@@ -1,34 +1,79 @@
-import { AlertDispatcher, AlertEvaluator, channelFrom, thresholdRules, type AlertsConfig, type AlertSignals } from '../ops/index.ts';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import {
+  AlertDispatcher, AlertEvaluator, channelFrom, SignalWindow, thresholdRules,
+  type AlertsConfig, type AlertSignals, type EngineMetrics, type ExpectedPath,
+} from '../ops/index.ts';
 import type { EngineHandle } from './engine-handle.ts';
+
+export interface AlertingOptions {
+  /** The engine's metrics: reject and denial rates and latency quantiles come from their running totals. */
+  readonly metrics?: EngineMetrics;
+  /** The equity path this run should follow (pnl-deviation rule; runtime/expected-path-file.ts loads it). */
+  readonly expectedPath?: ExpectedPath;
+  /** How often the rules are evaluated, wall ms (default 1000). */
+  readonly everyMs?: number;
+}
 
 /**
  * Alerting for a running engine: the engine's own alerts (kill switch, breaker trips, venue disconnects,
  * reconciliation verdicts) go out as they happen; the threshold rules are evaluated once a second from the
- * engine's views. Returns the dispatcher (for tests) and a stop function.
+ * engine's views and metrics. Returns the dispatcher (for tests) and a stop function that sends what is
+ * still waiting in a group.
  *
- * @example const alerting = startAlerting(handle, cfg.alerts, (l) => log.warn(l)); … alerting.stop();
+ * @example const alerting = startAlerting(handle, cfg.alerts, (l) => log.warn(l), { metrics }); … await alerting.stop();
  */
-export function startAlerting(engine: EngineHandle, config: AlertsConfig, log: (line: string) => void): { dispatcher: AlertDispatcher; stop(): void } {
+export function startAlerting(engine: EngineHandle, config: AlertsConfig, log: (line: string) => void, o: AlertingOptions = {}): { dispatcher: AlertDispatcher; stop(): Promise<void> } {
   const dispatcher = new AlertDispatcher({
     routes: config.channels.map((c) => ({ channel: channelFrom(c), minSeverity: c.minSeverity })),
     repeatIntervalMs: config.repeatIntervalMs, perMinute: config.perMinute,
     onError: (channel, alert, e) => log(`alert ${alert.key} not delivered to ${channel}: ${e.message}`),
   });
   const evaluator = new AlertEvaluator(thresholdRules(config.rules));
+  const window = new SignalWindow({ windowMs: config.rules.windowMs, minOrders: config.rules.minOrders });
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
   const unsubscribe = engine.subscribe((e) => {
     if (e.kind !== 'alert') return;
     void dispatcher.raise({ key: `${e.alert.source}:${e.alert.id}`, severity: e.alert.severity, title: e.alert.title, detail: e.alert.detail, ts: e.alert.ts, state: 'firing' });
   });
   const timer = setInterval(() => {
-    const s = engine.status();
-    const pnl = engine.pnl();
-    const signals: AlertSignals = {
-      ts: Date.now(), drawdownPct: pnl.drawdownPct, venueConnected: s.venueConnected,
-      dataAgeSeconds: s.lastMarketEventAt === undefined ? undefined : (Date.now() - s.lastMarketEventAt) / 1000,
-      rssMb: process.memoryUsage().rss / 1_048_576,
-    };
+    const now = Date.now();
+    const signals = currentSignals(engine, now, window, o, loop.percentile(99) / 1e6);
+    loop.reset();
     for (const a of evaluator.evaluate(signals)) void dispatcher.raise(a);
-  }, 1000);
+  }, o.everyMs ?? 1000);
   timer.unref();
-  return { dispatcher, stop() { clearInterval(timer); unsubscribe(); } };
+  return {
+    dispatcher,
+    async stop() {
+      clearInterval(timer);
+      unsubscribe();
+      loop.disable();
+    },
+  };
+}
+
+/** One evaluation's signals, from the engine's views (account, risk, status) and the metrics' running totals. */
+function currentSignals(engine: EngineHandle, now: number, window: SignalWindow, o: AlertingOptions, eventLoopLagMs: number): AlertSignals {
+  const status = engine.status();
+  const pnl = engine.pnl();
+  const dailyLoss = engine.risk().breakers.find((b) => b.name === 'daily-loss');
+  const windowed = o.metrics ? window.add(now, o.metrics.alertCounters()) : undefined;
+  // Compared at the engine's market time: a replayed or delayed market is matched bar for bar.
+  const expectedEquity = o.expectedPath?.at(status.lastEventTs);
+  return {
+    ts: now,
+    drawdownPct: pnl.drawdownPct,
+    dailyLossPctOfLimit: dailyLoss?.usedPct ?? undefined,
+    equity: pnl.equity,
+    expectedEquity,
+    venueConnected: status.venueConnected,
+    dataAgeSeconds: status.lastMarketEventAt === undefined ? undefined : (now - status.lastMarketEventAt) / 1000,
+    rejectRatePct: windowed?.rejectRatePct,
+    denialRatePct: windowed?.denialRatePct,
+    ackLatencyP99Ms: windowed?.ackLatencyP99Ms,
+    marketToOrderP99Micros: windowed?.marketToOrderP99Micros,
+    rssMb: process.memoryUsage().rss / 1_048_576,
+    eventLoopLagMs: Number.isFinite(eventLoopLagMs) ? eventLoopLagMs : undefined,
+  };
 }

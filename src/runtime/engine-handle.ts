@@ -123,7 +123,8 @@ export interface RiskView {
   readonly reason: string;
   /** The risk section as configured (YAML text), or undefined when no limits are set. */
   readonly limits: string | undefined;
-  readonly breakers: ReadonlyArray<{ readonly name: string; readonly action: string; readonly tripped: boolean; readonly detail: string }>;
+  /** `usedPct`: how much of its limit a level breaker (daily-loss, drawdown) uses now, in percent; null for the others. */
+  readonly breakers: ReadonlyArray<{ readonly name: string; readonly action: string; readonly tripped: boolean; readonly detail: string; readonly usedPct: number | null }>;
   readonly denials: ReadonlyArray<{ readonly check: string; readonly count: number }>;
 }
 

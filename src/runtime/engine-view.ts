@@ -182,7 +182,7 @@ export class EngineView implements EngineHandle {
     const { risk } = this.p;
     return {
       state: risk.tradingState, reason: risk.stateReason, limits: this.p.riskText,
-      breakers: risk.breakers.list().map((b) => ({ name: b.name, action: b.action, tripped: b.tripped, detail: b.tripped ? risk.stateReason : 'armed' })),
+      breakers: risk.breakers.list().map((b) => ({ name: b.name, action: b.action, tripped: b.tripped, detail: b.tripped ? risk.stateReason : 'armed', usedPct: b.usedPct ?? null })),
       denials: [...this.denials].map(([check, count]) => ({ check, count })),
     };
   }

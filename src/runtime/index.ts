@@ -7,3 +7,4 @@ export * from './market-data.ts';
 export type * from './engine-handle.ts';
 export { EngineView } from './engine-view.ts';
 export * from './alert-feed.ts';
+export { loadExpectedPath } from './expected-path-file.ts';

@@ -62,6 +62,11 @@ export interface PaperEngineOptions {
   readonly onHandle?: (handle: EngineView) => void;
   /** Prometheus metrics to keep current (ops/metrics); served by the API server's /metrics. */
   readonly metrics?: EngineMetrics;
+  /**
+   * On an abort (SIGTERM, Ctrl-C), cancel every working order at the venue before the final reconciliation,
+   * waiting at most `timeoutMs` for the venue to confirm. Off by default: resting orders stay working.
+   */
+  readonly shutdown?: { readonly cancelWorkingOrders: boolean; readonly timeoutMs: number };
   /** Called once start-up reconciliation is done and the engine trades (readiness, tests). */
   readonly onTrading?: (reconciliation: ReconciliationReport) => void;
 }
@@ -87,6 +92,8 @@ export interface PaperRunSummary {
   /** Venue vs engine at the end of the session (same shape as at start-up). */
   readonly final: ReconciliationReport;
   readonly tradingState: TradingState;
+  /** With `shutdown.cancelWorkingOrders`: the orders canceled at the stop, and any the venue had not confirmed in time. */
+  readonly stopCancels?: { readonly sent: readonly string[]; readonly stillWorking: readonly string[] };
 }
 
 const quiet: StrategyLog = { info() {}, warn() {} };
@@ -253,13 +260,25 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   stopped = true; // no more market events to the strategy; reports (facts) are still applied and journaled
   data?.stop();
   host.stop();
+  const stopCancels = o.signal?.aborted && o.shutdown?.cancelWorkingOrders ? await cancelWorkingOrders(o.shutdown.timeoutMs) : undefined;
   await writer.flush();
   const final = reconcile(await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined), false);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.stopped', payload: final });
   await writer.flush();
   await snapshotting;
   await saveSnapshot();
-  return { ...summary, reconciliation, final, tradingState: risk.tradingState };
+  return { ...summary, reconciliation, final, tradingState: risk.tradingState, stopCancels };
+
+  /** Cancel every working order (journaled as an operator action by "shutdown") and wait for the venue's answers. */
+  async function cancelWorkingOrders(timeoutMs: number): Promise<{ sent: string[]; stillWorking: string[] }> {
+    const working = () => [...execution.orders.openOrders()].map((order) => order.request.clientOrderId);
+    const sent = working();
+    if (sent.length === 0) return { sent, stillWorking: [] };
+    view.cancelAll('shutdown');
+    const deadline = Date.now() + timeoutMs;
+    while (working().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    return { sent, stillWorking: working() };
+  }
 
   /** Apply what the venue knows that the journal does not, then compare; unexplained differences fail closed. */
   function reconcile(venue: VenueSnapshot, apply: boolean): ReconciliationReport {

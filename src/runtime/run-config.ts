@@ -53,7 +53,20 @@ const runShape = {
   api: section({
     port: z.number({ error: must('a port number') }).int({ error: 'must be a port number' }).min(0, { error: 'must be a port number' }).max(65535, { error: 'must be a port number' }).default(7070),
     host: nonEmpty('an address to listen on, e.g. 127.0.0.1').default('127.0.0.1'),
-  }, 'port and host').optional(),
+    /** `/readyz` says not ready when the last market event is older than this (a daily-bar strategy needs more than 60 s). */
+    readiness: section({
+      maxDataAgeMs: z.number({ error: must('milliseconds') }).int({ error: 'must be whole milliseconds' }).min(1, { error: 'must be 1 ms or more' }).default(60_000),
+    }, 'maxDataAgeMs').prefault({}),
+  }, 'port, host and readiness').optional(),
+  /**
+   * What a stop (SIGTERM, Ctrl-C) does besides refusing new orders, flushing the journal and reconciling:
+   * optionally cancel every working order at the venue first, waiting at most `timeoutMs` for the venue to
+   * confirm (resting orders left behind keep trading while nobody watches them).
+   */
+  shutdown: section({
+    cancelWorkingOrders: z.boolean({ error: 'must be true or false' }).default(false),
+    timeoutMs: z.number({ error: must('milliseconds') }).int({ error: 'must be whole milliseconds' }).min(0, { error: 'must be 0 or more' }).default(10_000),
+  }, 'cancelWorkingOrders and timeoutMs').prefault({}),
   /** Alert channels and rules (docs/alerts.md); validated by its schema. */
   alerts: z.unknown().optional(),
   /** Validated by the risk schema; listed here so the rest of the file may carry it. */

@@ -112,7 +112,7 @@ const riskProps = {
   limits: { type: 'string', description: 'the risk section as configured (YAML); absent when no limits are set' },
   breakers: {
     type: 'array',
-    items: { type: 'object', required: ['name', 'action', 'tripped', 'detail'], properties: { name: str, action: str, tripped: bool, detail: str } },
+    items: { type: 'object', required: ['name', 'action', 'tripped', 'detail', 'usedPct'], properties: { name: str, action: str, tripped: bool, detail: str, usedPct: { type: ['number', 'null'], description: 'percent of the limit used now (daily-loss, drawdown); null for other breakers' } } },
   },
   denials: { type: 'array', items: { type: 'object', required: ['check', 'count'], properties: { check: str, count: int } } },
 } satisfies Props<RiskView>;

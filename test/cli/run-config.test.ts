@@ -38,6 +38,42 @@ test('a run config is checked whole: each problem is one line with file, line, k
   assert.equal(problem(`${base}live: { acount: X }\n`), 'keel.yaml line 4: live.acount = "X": is not a known key (did you mean account?)');
 });
 
+test('shutdown, API readiness and alert rule settings: defaults, values and one-line errors', () => {
+  const d = parseRunConfig(`${base}api: { port: 0 }\nalerts: { rules: { drawdownPct: 5 } }\n`, 'keel.yaml');
+  assert.deepEqual(d.shutdown, { cancelWorkingOrders: false, timeoutMs: 10_000 });
+  assert.deepEqual(d.api?.readiness, { maxDataAgeMs: 60_000 });
+  assert.equal(d.alerts?.rules.windowMs, 300_000);
+  assert.equal(d.alerts?.rules.minOrders, 5);
+  const c = parseRunConfig(`${base}api: { readiness: { maxDataAgeMs: 90000000 } }\nshutdown: { cancelWorkingOrders: true, timeoutMs: 3000 }\n`
+    + 'alerts:\n  expectedPath: out/result.json\n  rules: { pnlDeviationPct: 2, ackLatencyMs: 250, marketToOrderMicros: 200, denialRatePct: 30, eventLoopLagMs: 50 }\n', 'keel.yaml');
+  assert.deepEqual(c.shutdown, { cancelWorkingOrders: true, timeoutMs: 3000 });
+  assert.equal(c.api?.readiness.maxDataAgeMs, 90_000_000);
+  assert.equal(c.alerts?.expectedPath, 'out/result.json');
+  assert.equal(c.alerts?.rules.pnlDeviationPct, 2);
+  assert.equal(problem(`${base}shutdown: { cancelWorkingOrders: yes please }\n`), 'keel.yaml line 4: shutdown.cancelWorkingOrders = "yes please": must be true or false');
+  assert.equal(problem(`${base}shutdown: { timeoutMs: -1 }\n`), 'keel.yaml line 4: shutdown.timeoutMs = -1: must be 0 or more');
+  assert.equal(problem(`${base}api: { readiness: { maxDataAgeMs: 0 } }\n`), 'keel.yaml line 4: api.readiness.maxDataAgeMs = 0: must be 1 ms or more');
+  assert.equal(problem(`${base}alerts: { rules: { pnlDeviationPct: -1 } }\n`), 'keel.yaml line 4: alerts.rules.pnlDeviationPct = -1: must be above 0');
+  assert.equal(problem(`${base}alerts: { rules: { latencyMs: 5 } }\n`).split(' (did')[0], 'keel.yaml line 4: alerts.rules.latencyMs = 5: is not a known key');
+});
+
+test('keel paper: an unreadable expected path is one line, before anything connects', { timeout: 30_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-expected-'));
+  try {
+    const file = join(dir, 'keel.yaml');
+    writeFileSync(file, `${base}alerts: { expectedPath: missing.json, rules: { pnlDeviationPct: 2 } }\n`);
+    const r = await keelAsync(['paper', '--config', file]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /^keel: .*keel\.yaml: alerts\.expectedPath = ".*missing\.json": cannot be read as JSON: ENOENT\n$/);
+    writeFileSync(join(dir, 'bad.json'), JSON.stringify({ equityCurve: { time: ['2024-01-02T00:00:00Z'], equity: ['x'] } }));
+    writeFileSync(file, `${base}alerts: { expectedPath: bad.json }\n`);
+    const bad = await keelAsync(['paper', '--config', file]);
+    assert.match(bad.stderr, /^keel: .*alerts\.expectedPath = ".*bad\.json": equityCurve\.equity\[0\] is not a number: "x"\n$/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('keel live refuses without a confirmed account, without risk limits and on anything but a live venue; keel paper runs the config', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-run-config-'));
   const venue = await startVenue(120, 2);

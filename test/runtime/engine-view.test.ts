@@ -24,7 +24,7 @@ test('the engine handle shows the books as the journal has them, and its actions
     await new Promise<void>((r) => hook.listen(0, '127.0.0.1', r));
     const alerting = startAlerting(h, {
       channels: [{ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${(hook.address() as { port: number }).port}/`, minSeverity: 'warning' }],
-      rules: { forMs: 0 }, repeatIntervalMs: 3_600_000, perMinute: 20,
+      rules: { forMs: 0, windowMs: 300_000, minOrders: 5 }, repeatIntervalMs: 3_600_000, perMinute: 20,
     } as never, () => {});
     const events: StreamEvent[] = [];
     h.subscribe((e) => events.push(e));
@@ -68,7 +68,7 @@ test('the engine handle shows the books as the journal has them, and its actions
     assert.ok(h.alerts().some((a) => a.source === 'kill-switch'));
     await new Promise((r) => setTimeout(r, 200));
     assert.ok(hooks.some((x) => x.severity === 'critical' && /kill switch by api:127\.0\.0\.1/.test(x.title)), JSON.stringify(hooks));
-    alerting.stop();
+    await alerting.stop();
     hook.close();
     assert.equal(h.rearm({ reason: '', actor: 'x' }).ok, false);
     assert.equal(h.rearm({ reason: 'drill over', actor: 'api:127.0.0.1' }).ok, true);

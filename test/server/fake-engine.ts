@@ -66,7 +66,7 @@ export class FakeEngine implements EngineHandle {
 
   riskView: RiskView = {
     state: 'ACTIVE', reason: '', limits: 'maxOrderNotional: 50000\n',
-    breakers: [{ name: 'daily-loss', action: 'HALT', tripped: false, detail: 'armed' }],
+    breakers: [{ name: 'daily-loss', action: 'HALT', tripped: false, detail: 'armed', usedPct: 12.5 }],
     denials: [{ check: 'price-collar', count: 2 }],
   };
 

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { KeelError, formatPrice, lotsToQuantity, parseMoney, type Instrument } from '../../model/index.ts';
 import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
 import { parseSizing } from '../../backtest/index.ts';
-import { connectConfiguredVenue, loadRunConfig, runPaperEngine, startAlerting, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
+import { connectConfiguredVenue, loadExpectedPath, loadRunConfig, runPaperEngine, startAlerting, venueFeed, type ConnectedVenue, type RunConfig } from '../../runtime/index.ts';
 import { percentFee } from '../../venues/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
 import { EngineMetrics, createLogger, orderLogger } from '../../ops/index.ts';
@@ -21,6 +21,8 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
   const here = dirname(resolve(configPath));
   const local = (p: string) => (isAbsolute(p) || /^[a-z]+:\/\//.test(p) ? p : resolve(here, p));
   if (mode === 'live') checkLiveConfig(cfg, o.confirmAccount);
+  // Checked before anything connects, like the rest of the file.
+  const expectedPath = cfg.alerts?.expectedPath === undefined ? undefined : loadExpectedPath(local(cfg.alerts.expectedPath), `${cfg.source}: alerts.expectedPath`);
 
   const strategyRef = cfg.strategy.name.includes('/') || /\.[jt]s$/.test(cfg.strategy.name) ? local(cfg.strategy.name) : cfg.strategy.name;
   const loaded = await loadStrategy(strategyRef);
@@ -63,13 +65,13 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
     const metrics = new EngineMetrics();
     let apiStarting: Promise<ApiServer | undefined> | undefined;
     let apiFailed: KeelError | undefined;
-    let alerting: { stop(): void } | undefined;
+    let alerting: { stop(): Promise<void> } | undefined;
     const strategyId = loaded.file ? loaded.file.replace(/^.*[\\/]/, '').replace(/\.[^.]+$/, '') : loaded.name;
     try {
       const summary = await runPaperEngine({
         account: cfg.account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
         instrument: venue.instrument, initialCash, sizing, fees, risk: cfg.risk, journal, venue: venue.session,
-        snapshotEvery: cfg.snapshotEvery, external: cfg.external, signal: stop.signal,
+        snapshotEvery: cfg.snapshotEvery, external: cfg.external, signal: stop.signal, shutdown: cfg.shutdown,
         marketData: cfg.data === undefined && backups.length === 0 ? undefined : {
           config: cfg.data, backups: backups.map((b, i) => venueFeed(b.session, { name: `backup-${i + 1} ${b.description}`, own: true })), onStatus: (s) => say(`data: ${JSON.stringify(s)}`),
         },
@@ -80,7 +82,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
           if (cfg.api) {
             apiStarting = startApiServer({
               engine: h, token: process.env.KEEL_API_TOKEN, host: cfg.api.host, port: cfg.api.port, log: (l) => log.info(l),
-              metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+              metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }), readiness: cfg.api.readiness,
               dashboard: dashboardPlugin,
             }).then((api) => { log.info(`API and dashboard on ${api.url}${process.env.KEEL_API_TOKEN ? '' : ' (no KEEL_API_TOKEN: actions disabled)'}`); return api; },
               (e: Error) => {
@@ -90,7 +92,7 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
                 return undefined;
               });
           }
-          if (cfg.alerts) alerting = startAlerting(h, cfg.alerts, (l) => log.warn(l));
+          if (cfg.alerts) alerting = startAlerting(h, cfg.alerts, (l) => log.warn(l), { metrics, expectedPath });
           h.subscribe((e) => {
           if (e.kind === 'risk') log.warn({ event: e.type }, describeEvent(venue.instrument, e.type, e.payload));
           if (e.kind !== 'order') return;
@@ -104,10 +106,15 @@ export async function runConfigured(mode: 'paper' | 'live', configPath: string, 
       if (apiFailed) throw apiFailed;
       const head = o.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`}` : 'fresh journal'];
       if (summary.snapshotSkipped) say(`warning: ${summary.snapshotSkipped}`);
+      if (summary.stopCancels && summary.stopCancels.sent.length > 0) {
+        const { sent, stillWorking } = summary.stopCancels;
+        say(`shutdown: canceled ${sent.length - stillWorking.length} of ${sent.length} working order(s)`
+          + (stillWorking.length > 0 ? `; not confirmed within ${cfg.shutdown.timeoutMs} ms: ${stillWorking.join(', ')}` : ''));
+      }
       process.stdout.write([...head, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
       return summary.final.mismatch ? 1 : 0;
     } finally {
-      alerting?.stop();
+      await alerting?.stop();
       await (await apiStarting?.catch(() => undefined))?.close();
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);

@@ -25,12 +25,23 @@ const pct = z.number({ error: 'must be a percent' }).positive({ error: 'must be 
 export const alertsConfigSchema = section({
   channels: z.array(channel).default([]),
   rules: section({
-    drawdownPct: pct.optional(), dailyLossPctOfLimit: pct.optional(), venueDisconnectedMs: ms.optional(), staleDataSeconds: pct.optional(),
-    rejectRatePct: pct.optional(), rssMb: pct.optional(), forMs: ms.default(0),
+    drawdownPct: pct.optional(), dailyLossPctOfLimit: pct.optional(), pnlDeviationPct: pct.optional(), venueDisconnectedMs: ms.optional(),
+    staleDataSeconds: pct.optional(), rejectRatePct: pct.optional(), denialRatePct: pct.optional(), ackLatencyMs: pct.optional(),
+    marketToOrderMicros: pct.optional(), rssMb: pct.optional(), eventLoopLagMs: pct.optional(), forMs: ms.default(0),
+    /** Rates and latency quantiles are taken over this window, once it holds `minOrders` orders. */
+    windowMs: ms.min(1000, { error: 'must be at least 1000 ms' }).default(300_000),
+    minOrders: z.number({ error: 'must be a whole number of orders' }).int({ error: 'must be a whole number of orders' }).min(1, { error: 'must be 1 or more' }).default(5),
   }, 'rule thresholds').prefault({}),
+  /**
+   * The equity path this run should follow, for the pnl-deviation rule: a backtest's result.json or an equity
+   * CSV (Date,Equity), relative to the run config. Compared at the engine's market time.
+   */
+  expectedPath: text('a result.json or equity CSV file').optional(),
   repeatIntervalMs: ms.default(3_600_000),
+  /** Alerts a channel is sent within this long of the first go out as one message; 0 sends each at once. */
+  groupWaitMs: ms.default(0),
   perMinute: z.number().int().min(1).default(20),
-}, 'alert settings (channels, rules, repeatIntervalMs, perMinute)');
+}, 'alert settings (channels, rules, expectedPath, repeatIntervalMs, groupWaitMs, perMinute)');
 
 export type AlertsConfig = z.output<typeof alertsConfigSchema> & { readonly channels: ReadonlyArray<ChannelConfig & { readonly minSeverity: 'info' | 'warning' | 'critical' }> };
 

@@ -3,3 +3,5 @@ export * from './channels.ts';
 export * from './dispatcher.ts';
 export * from './rules.ts';
 export * from './config.ts';
+export * from './signal-window.ts';
+export * from './expected-path.ts';

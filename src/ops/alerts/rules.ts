@@ -6,11 +6,20 @@ export interface AlertSignals {
   readonly drawdownPct: number;
   /** Today's loss as a percent of the daily-loss limit (undefined without one). */
   readonly dailyLossPctOfLimit?: number;
+  /** Equity now and on the expected path at the same market time (undefined without a path, or outside it). */
+  readonly equity?: number;
+  readonly expectedEquity?: number;
   readonly venueConnected: boolean;
   /** Seconds since the last market event (undefined before the first). */
   readonly dataAgeSeconds?: number;
+  /** Over the rules' window (ops/alerts/signal-window.ts); undefined until enough orders. */
   readonly rejectRatePct?: number;
+  readonly denialRatePct?: number;
+  readonly ackLatencyP99Ms?: number;
+  readonly marketToOrderP99Micros?: number;
   readonly rssMb: number;
+  /** The event loop's p99 delay over the last second, ms. */
+  readonly eventLoopLagMs?: number;
 }
 
 export interface RuleConfig {
@@ -21,19 +30,53 @@ export interface RuleConfig {
   readonly test: (s: AlertSignals) => string | undefined;
 }
 
+/** The `alerts.rules` thresholds (docs/alerts.md); a rule exists only when its threshold is set. */
+export interface RuleThresholds {
+  readonly drawdownPct?: number;
+  readonly dailyLossPctOfLimit?: number;
+  readonly pnlDeviationPct?: number;
+  readonly venueDisconnectedMs?: number;
+  readonly staleDataSeconds?: number;
+  readonly rejectRatePct?: number;
+  readonly denialRatePct?: number;
+  readonly ackLatencyMs?: number;
+  readonly marketToOrderMicros?: number;
+  readonly rssMb?: number;
+  readonly eventLoopLagMs?: number;
+  /** How long a breach must last before it fires (venue-disconnected has its own). */
+  readonly forMs?: number;
+}
+
+/** `value ≥ threshold` when both are known: the detail line; else undefined (no alert). */
+function atLeast(value: number | undefined, threshold: number, detail: (v: number) => string): string | undefined {
+  return value !== undefined && value >= threshold ? detail(value) : undefined;
+}
+
 /** Rules from thresholds; each returns the alert's detail when breached. */
-export function thresholdRules(t: {
-  drawdownPct?: number; dailyLossPctOfLimit?: number; venueDisconnectedMs?: number; staleDataSeconds?: number; rejectRatePct?: number; rssMb?: number; forMs?: number;
-}): RuleConfig[] {
+export function thresholdRules(t: RuleThresholds): RuleConfig[] {
   const forMs = t.forMs ?? 0;
   const rules: RuleConfig[] = [];
-  if (t.drawdownPct !== undefined) rules.push({ name: 'drawdown', severity: 'critical', forMs, test: (s) => (s.drawdownPct >= t.drawdownPct! ? `drawdown ${s.drawdownPct.toFixed(2)}% (threshold ${t.drawdownPct}%)` : undefined) });
-  if (t.dailyLossPctOfLimit !== undefined) rules.push({ name: 'daily-loss', severity: 'warning', forMs, test: (s) => (s.dailyLossPctOfLimit !== undefined && s.dailyLossPctOfLimit >= t.dailyLossPctOfLimit! ? `daily loss at ${s.dailyLossPctOfLimit.toFixed(0)}% of its limit` : undefined) });
-  if (t.venueDisconnectedMs !== undefined) rules.push({ name: 'venue-disconnected', severity: 'critical', forMs: t.venueDisconnectedMs, test: (s) => (s.venueConnected ? undefined : 'the venue connection is down') });
-  if (t.staleDataSeconds !== undefined) rules.push({ name: 'stale-data', severity: 'warning', forMs, test: (s) => (s.dataAgeSeconds !== undefined && s.dataAgeSeconds >= t.staleDataSeconds! ? `no market data for ${Math.round(s.dataAgeSeconds)} s` : undefined) });
-  if (t.rejectRatePct !== undefined) rules.push({ name: 'reject-rate', severity: 'warning', forMs, test: (s) => (s.rejectRatePct !== undefined && s.rejectRatePct >= t.rejectRatePct! ? `reject rate ${s.rejectRatePct.toFixed(0)}%` : undefined) });
-  if (t.rssMb !== undefined) rules.push({ name: 'memory', severity: 'warning', forMs, test: (s) => (s.rssMb >= t.rssMb! ? `resident memory ${Math.round(s.rssMb)} MB` : undefined) });
+  const add = (name: string, severity: Alert['severity'], threshold: number | undefined, test: (s: AlertSignals, threshold: number) => string | undefined, ms = forMs) => {
+    if (threshold !== undefined) rules.push({ name, severity, forMs: ms, test: (s) => test(s, threshold) });
+  };
+  add('drawdown', 'critical', t.drawdownPct, (s, x) => atLeast(s.drawdownPct, x, (v) => `drawdown ${v.toFixed(2)}% (threshold ${x}%)`));
+  add('daily-loss', 'warning', t.dailyLossPctOfLimit, (s, x) => atLeast(s.dailyLossPctOfLimit, x, (v) => `daily loss at ${v.toFixed(0)}% of its limit (alert at ${x}%)`));
+  add('pnl-deviation', 'warning', t.pnlDeviationPct, (s, x) => atLeast(deviationPct(s), x, (v) =>
+    `equity ${s.equity!.toFixed(2)} is ${v.toFixed(2)}% ${s.equity! < s.expectedEquity! ? 'below' : 'above'} the expected path's ${s.expectedEquity!.toFixed(2)} (threshold ${x}%)`));
+  add('venue-disconnected', 'critical', t.venueDisconnectedMs, (s) => (s.venueConnected ? undefined : 'the venue connection is down'), t.venueDisconnectedMs);
+  add('stale-data', 'warning', t.staleDataSeconds, (s, x) => atLeast(s.dataAgeSeconds, x, (v) => `no market data for ${Math.round(v)} s (threshold ${x} s)`));
+  add('reject-rate', 'warning', t.rejectRatePct, (s, x) => atLeast(s.rejectRatePct, x, (v) => `venue reject rate ${v.toFixed(0)}% (threshold ${x}%)`));
+  add('denial-rate', 'warning', t.denialRatePct, (s, x) => atLeast(s.denialRatePct, x, (v) => `risk-gate denial rate ${v.toFixed(0)}% (threshold ${x}%)`));
+  add('ack-latency', 'warning', t.ackLatencyMs, (s, x) => atLeast(s.ackLatencyP99Ms, x, (v) => `order acknowledgement p99 ${v.toFixed(1)} ms (threshold ${x} ms)`));
+  add('market-to-order-latency', 'warning', t.marketToOrderMicros, (s, x) => atLeast(s.marketToOrderP99Micros, x, (v) => `market event to order p99 ${v.toFixed(0)} µs (threshold ${x} µs)`));
+  add('memory', 'warning', t.rssMb, (s, x) => atLeast(s.rssMb, x, (v) => `resident memory ${Math.round(v)} MB (threshold ${x} MB)`));
+  add('event-loop-lag', 'warning', t.eventLoopLagMs, (s, x) => atLeast(s.eventLoopLagMs, x, (v) => `event-loop delay p99 ${v.toFixed(1)} ms (threshold ${x} ms)`));
   return rules;
+}
+
+function deviationPct(s: AlertSignals): number | undefined {
+  if (s.equity === undefined || s.expectedEquity === undefined || !(s.expectedEquity > 0)) return undefined;
+  return (100 * Math.abs(s.equity - s.expectedEquity)) / s.expectedEquity;
 }
 
 /**

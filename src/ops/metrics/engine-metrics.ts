@@ -33,6 +33,21 @@ export interface EngineMetricsOptions {
   readonly now?: () => number;
 }
 
+/** A histogram's state for windowed quantiles: upper bounds in seconds, cumulative counts with +Inf last. */
+export interface HistogramCounts {
+  readonly bounds: readonly number[];
+  readonly cumulative: readonly number[];
+}
+
+/** See `EngineMetrics.alertCounters`. */
+export interface AlertCounters {
+  readonly sent: number;
+  readonly rejected: number;
+  readonly denied: number;
+  readonly ackLatency: HistogramCounts;
+  readonly marketToOrder: HistogramCounts;
+}
+
 const TRADING_STATES: readonly TradingState[] = ['ACTIVE', 'REDUCING', 'HALTED'];
 
 /** Label of each order event type in `keel_order_events_total` (a constant string: no slicing per event). */
@@ -130,6 +145,18 @@ export class EngineMetrics {
    */
   metrics(): Promise<string> {
     return this.registry.metrics();
+  }
+
+  /**
+   * Running totals the built-in alert rules turn into windowed rates and quantiles (ops/alerts/signal-window.ts):
+   * orders sent, rejected by the venue and denied by the risk gate, and the two latency histograms.
+   */
+  alertCounters(): AlertCounters {
+    return {
+      sent: this.orderEvents.get('submitted'), rejected: this.orderEvents.get('rejected'), denied: this.orderEvents.get('denied'),
+      ackLatency: { bounds: this.ackLatency.upperBounds, cumulative: this.ackLatency.cumulativeCounts() },
+      marketToOrder: { bounds: this.marketToOrder.upperBounds, cumulative: this.marketToOrder.cumulativeCounts() },
+    };
   }
 
   // ---- money ------------------------------------------------------------------------------------------------

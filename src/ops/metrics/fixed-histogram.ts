@@ -59,6 +59,19 @@ export class FixedHistogram {
     return this.count;
   }
 
+  /** Upper bounds of the buckets in the exported unit (the implicit +Inf bucket is not listed). */
+  get upperBounds(): readonly number[] {
+    return [...this.bounds];
+  }
+
+  /** Cumulative counts per bucket, +Inf last (what `_bucket` exports); a copy, for windowed quantiles. */
+  cumulativeCounts(): number[] {
+    const out: number[] = [];
+    let c = 0;
+    for (const n of this.counts) out.push((c += n));
+    return out;
+  }
+
   reset(): void {
     this.counts.fill(0);
     this.sum = 0;

@@ -16,6 +16,8 @@ interface Breaker {
   readonly name: string;
   readonly action: BreakerAction;
   rearm(): void;
+  /** How much of its limit is used now, in percent, for breakers that measure a level (daily loss, drawdown). */
+  usedPct?(): number | undefined;
 }
 
 /**
@@ -56,8 +58,8 @@ export class BreakerBoard {
   }
 
   /** Every configured breaker with its action and whether it is tripped (for the API and metrics). */
-  list(): Array<{ readonly name: string; readonly action: BreakerAction; readonly tripped: boolean }> {
-    return this.all.map((b) => ({ name: b.name, action: b.action, tripped: this.tripped.has(b.name) }));
+  list(): Array<{ readonly name: string; readonly action: BreakerAction; readonly tripped: boolean; readonly usedPct: number | undefined }> {
+    return this.all.map((b) => ({ name: b.name, action: b.action, tripped: this.tripped.has(b.name), usedPct: b.usedPct?.() }));
   }
 
   isTripped(name: string): boolean {

@@ -31,11 +31,22 @@ export class DailyLossBreaker {
     }
     this.lastEquity = equity;
     const loss = this.baseline - equity;
-    const pctCap = this.config.maxLossPct !== undefined ? (this.baseline * this.config.maxLossPct) / 100 : Infinity;
-    const cap = Math.min(this.maxLoss ?? Infinity, pctCap);
+    const cap = this.cap();
     if (!(loss > cap + 1e-9)) return undefined;
     return `daily loss ${loss.toFixed(2)} since the ${this.config.resetTime} ${this.config.resetZone} reset exceeds the limit of ${cap.toFixed(2)}`
       + (this.config.maxLossPct !== undefined ? ` (${this.config.maxLossPct}% of ${this.baseline.toFixed(2)})` : '');
+  }
+
+  /** Today's loss as a percent of the limit (0 when up on the day); undefined before the first sample. */
+  usedPct(): number | undefined {
+    if (Number.isNaN(this.lastEquity)) return undefined;
+    const cap = this.cap();
+    return cap > 0 && cap !== Infinity ? (100 * Math.max(0, this.baseline - this.lastEquity)) / cap : undefined;
+  }
+
+  private cap(): number {
+    const pctCap = this.config.maxLossPct !== undefined ? (this.baseline * this.config.maxLossPct) / 100 : Infinity;
+    return Math.min(this.maxLoss ?? Infinity, pctCap);
   }
 
   /** Re-arming keeps the day's baseline: a daily limit stays a daily limit until the reset time. */

@@ -32,6 +32,16 @@ export class DrawdownBreaker {
     return undefined;
   }
 
+  /** The drawdown as a percent of its limit (the tighter of amount and percent); undefined before the first sample. */
+  usedPct(): number | undefined {
+    if (Number.isNaN(this.last) || !(this.peak > 0)) return undefined;
+    const dd = this.peak - this.last;
+    const byAmount = this.maxAmount !== undefined && this.maxAmount > 0 ? (100 * dd) / this.maxAmount : 0;
+    const pct = this.config.maxDrawdownPct;
+    const byPct = pct !== undefined && pct > 0 ? (100 * ((100 * dd) / this.peak)) / pct : 0;
+    return Math.max(byAmount, byPct);
+  }
+
   /** The operator accepted the loss so far: measure from here. */
   rearm(): void {
     this.peak = Number.isNaN(this.last) ? -Infinity : this.last;

@@ -80,7 +80,7 @@ async function refresh() {
       ['slippage', (x) => (x.slippage == null ? '' : money(x.slippage))],
     ], fills);
     $('risk-reason').textContent = risk.reason || 'no restriction';
-    fillTable($('breakers'), [['breaker', (x) => x.name], ['action', (x) => x.action], ['state', (x) => (x.tripped ? 'TRIPPED' : 'armed')]], risk.breakers, 'no breakers configured');
+    fillTable($('breakers'), [['breaker', (x) => x.name], ['action', (x) => x.action], ['state', (x) => (x.tripped ? 'TRIPPED' : 'armed')], ['limit used', (x) => (x.usedPct === null || x.usedPct === undefined ? '' : `${x.usedPct.toFixed(0)}%`)]], risk.breakers, 'no breakers configured');
     fillTable($('denials'), [['denied by', (x) => x.check], ['orders', (x) => x.count]], risk.denials, 'no denials');
     fillTable($('alerts'), [['time', (x) => time(x.ts)], ['severity', (x) => x.severity], ['alert', (x) => x.title], ['detail', (x) => x.detail]], alerts, 'no alerts');
   } catch (e) {
