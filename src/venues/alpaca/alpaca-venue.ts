@@ -269,7 +269,8 @@ export class AlpacaVenue implements Venue {
 
   /** Everything Alpaca holds for the account; fills and closed orders since `since` (default: start minus `lookbackMs`). */
   query(since?: number): Promise<VenueSnapshot> {
-    return snapshotOf(this.rest, this.o.symbols, since ?? (this.venueTime || this.startedAt) - this.c.lookbackMs, this.skew.venueNow(this.now()), (m) => this.log(m));
+    // Stamped with the venue's own time (a replayed market's past), never a skew estimate mixing two clocks.
+    return snapshotOf(this.rest, this.o.symbols, since ?? (this.venueTime || this.startedAt) - this.c.lookbackMs, this.stamp(), (m) => this.log(m));
   }
 
   /** Stop streams and pending requests; resolves `ended`. Orders at Alpaca stay as they are. */
