@@ -61,6 +61,7 @@ function currentSignals(engine: EngineHandle, now: number, window: SignalWindow,
   const windowed = o.metrics ? window.add(now, o.metrics.alertCounters()) : undefined;
   // Compared at the engine's market time: a replayed or delayed market is matched bar for bar.
   const expectedEquity = o.expectedPath?.at(status.lastEventTs);
+  if (o.expectedPath) o.metrics?.setExpectedEquity(status.account, expectedEquity);
   return {
     ts: now,
     drawdownPct: pnl.drawdownPct,

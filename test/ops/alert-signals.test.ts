@@ -63,6 +63,14 @@ test('EngineMetrics.alertCounters reads the same totals /metrics exports', () =>
   assert.equal(c.ackLatency.bounds.length + 1, c.ackLatency.cumulative.length);
 });
 
+test('keel_expected_equity is exported while the engine is on its expected path, and absent outside it', async () => {
+  const m = new EngineMetrics({ defaultMetrics: false });
+  m.setExpectedEquity('paper', 101_250.5);
+  assert.match(await m.metrics(), /^keel_expected_equity\{account="paper"\} 101250\.5$/m);
+  m.setExpectedEquity('paper', undefined);
+  assert.doesNotMatch(await m.metrics(), /^keel_expected_equity\{/m);
+});
+
 test('the built-in rules for PnL deviation, denial rate, latency and event-loop lag fire at their threshold, not below', () => {
   const ev = new AlertEvaluator(thresholdRules({ pnlDeviationPct: 2, denialRatePct: 50, ackLatencyMs: 250, marketToOrderMicros: 200, eventLoopLagMs: 100, rejectRatePct: 20 }));
   const at = (ts: number, o: Partial<AlertSignals>) => ev.evaluate({ ts, drawdownPct: 0, venueConnected: true, rssMb: 100, ...o }).map((a) => `${a.key} ${a.state}: ${a.title}`);

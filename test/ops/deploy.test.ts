@@ -152,6 +152,8 @@ async function exercisedSamples(): Promise<Sample[]> {
   };
   const calls: Record<string, () => void> = {
     setEquity: () => m.setEquity('paper', 100),
+    setExpectedEquity: () => m.setExpectedEquity('paper', 101),
+    alertCounters: () => { m.alertCounters(); },
     setCash: () => m.setCash('paper', 50),
     setPnl: () => m.setPnl('paper', { realized: 1, unrealized: 2, daily: 3 }),
     setAccount: () => m.setAccount('paper', { equity: 100, cash: 50, realized: 1, unrealized: 2, daily: 3 }),

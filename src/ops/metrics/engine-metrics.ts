@@ -89,6 +89,7 @@ export class EngineMetrics {
   private readonly realized = new LabelledValues();
   private readonly unrealized = new LabelledValues();
   private readonly daily = new LabelledValues();
+  private readonly expectedEquity = new LabelledValues();
   private readonly positionQuantity = new LabelledValues();
   private readonly positionExposure = new LabelledValues();
   private readonly orders = new OpenOrderTally();
@@ -157,6 +158,15 @@ export class EngineMetrics {
       ackLatency: { bounds: this.ackLatency.upperBounds, cumulative: this.ackLatency.cumulativeCounts() },
       marketToOrder: { bounds: this.marketToOrder.upperBounds, cumulative: this.marketToOrder.cumulativeCounts() },
     };
+  }
+
+  /**
+   * Equity on the expected path (a backtest of the same strategy) at the engine's market time, or undefined
+   * outside the path: Prometheus compares it with `keel_account_equity` (deploy/alert-rules.yml).
+   */
+  setExpectedEquity(account: string, equity: number | undefined): void {
+    this.expectedEquity.beginGeneration();
+    if (equity !== undefined) this.expectedEquity.set(account, equity);
   }
 
   // ---- money ------------------------------------------------------------------------------------------------
@@ -333,6 +343,7 @@ export class EngineMetrics {
     gaugeOf(r, { name: 'keel_account_equity', help: 'Account equity, in the account currency', label: account }, this.equity);
     gaugeOf(r, { name: 'keel_account_peak_equity', help: 'Highest equity since the engine started, in the account currency', label: account }, this.peakEquity);
     gaugeOf(r, { name: 'keel_account_drawdown_ratio', help: 'Drawdown from peak equity (0.1 = 10% below the peak)', label: account }, this.drawdown);
+    gaugeOf(r, { name: 'keel_expected_equity', help: 'Equity on the expected path (alerts.expectedPath) at the engine\'s market time; absent outside the path', label: account }, this.expectedEquity, { currentOnly: true });
     gaugeOf(r, { name: 'keel_account_cash', help: 'Cash balance, in the account currency', label: account }, this.cash);
     gaugeOf(r, { name: 'keel_pnl_realized', help: 'Realised PnL, in the account currency', label: account }, this.realized);
     gaugeOf(r, { name: 'keel_pnl_unrealized', help: 'Unrealised PnL at last prices, in the account currency', label: account }, this.unrealized);
