@@ -25,7 +25,7 @@ export interface AlertingOptions {
 export function startAlerting(engine: EngineHandle, config: AlertsConfig, log: (line: string) => void, o: AlertingOptions = {}): { dispatcher: AlertDispatcher; stop(): Promise<void> } {
   const dispatcher = new AlertDispatcher({
     routes: config.channels.map((c) => ({ channel: channelFrom(c), minSeverity: c.minSeverity })),
-    repeatIntervalMs: config.repeatIntervalMs, perMinute: config.perMinute,
+    repeatIntervalMs: config.repeatIntervalMs, perMinute: config.perMinute, groupWaitMs: config.groupWaitMs,
     onError: (channel, alert, e) => log(`alert ${alert.key} not delivered to ${channel}: ${e.message}`),
   });
   const evaluator = new AlertEvaluator(thresholdRules(config.rules));
@@ -49,6 +49,7 @@ export function startAlerting(engine: EngineHandle, config: AlertsConfig, log: (
       clearInterval(timer);
       unsubscribe();
       loop.disable();
+      await dispatcher.flush(); // a group still waiting goes out now, not never
     },
   };
 }

@@ -10,11 +10,21 @@ export interface Alert {
   readonly ts: number;
   /** `firing` when raised, `resolved` when its condition cleared. */
   readonly state: 'firing' | 'resolved';
+  /**
+   * Set on a grouped message (dispatcher `groupWaitMs`): the alerts it stands for. The group's own `detail`
+   * already lists them one per line, so a channel that only shows text needs nothing more.
+   */
+  readonly members?: readonly Alert[];
 }
 
 /** Where alerts go. `send` rejects when the channel did not take it (the dispatcher retries). */
 export interface AlertChannel {
   readonly name: string;
+  /**
+   * `false` when the service must see every alert on its own (PagerDuty pairs trigger and resolve by each
+   * alert's key); absent or `true` lets the dispatcher group alerts for it.
+   */
+  readonly groups?: boolean;
   send(alert: Alert): Promise<void>;
 }
 
@@ -30,6 +40,18 @@ const TIMEOUT_MS = 10_000;
 /** The line every channel shows: "[CRITICAL] breaker drawdown tripped" or "[RESOLVED] …". */
 export function headline(a: Alert): string {
   return `[${a.state === 'resolved' ? 'RESOLVED' : a.severity.toUpperCase()}] ${a.title}`;
+}
+
+/** Slack rejects a section over 3000 characters and Telegram a message over 4096: a big group is cut, not lost. */
+function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+
+/** The webhook body: the alert's fields, and for a group its members as `alerts` (each without nesting). */
+function webhookBody(a: Alert): Record<string, unknown> {
+  const { members, ...own } = a;
+  if (members === undefined) return { source: 'keel', ...own };
+  return { source: 'keel', ...own, alerts: members.map((m) => ({ key: m.key, severity: m.severity, title: m.title, detail: m.detail, ts: m.ts, state: m.state })) };
 }
 
 async function postJson(url: string, body: unknown, what: string): Promise<void> {
@@ -48,18 +70,19 @@ async function postJson(url: string, body: unknown, what: string): Promise<void>
 export function channelFrom(c: ChannelConfig): AlertChannel {
   switch (c.type) {
     case 'webhook':
-      return { name: c.name, send: (a) => postJson(c.url, { source: 'keel', ...a }, `webhook ${c.name}`) };
+      return { name: c.name, send: (a) => postJson(c.url, webhookBody(a), `webhook ${c.name}`) };
     case 'slack':
       return {
         name: c.name,
         send: (a) => postJson(c.url, {
           text: headline(a),
-          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `*${headline(a)}*\n${a.detail}` } }, { type: 'context', elements: [{ type: 'mrkdwn', text: `keel · ${new Date(a.ts).toISOString()} · ${a.key}` }] }],
+          blocks: [{ type: 'section', text: { type: 'mrkdwn', text: clip(`*${headline(a)}*\n${a.detail}`, 3000) } }, { type: 'context', elements: [{ type: 'mrkdwn', text: clip(`keel · ${new Date(a.ts).toISOString()} · ${a.key}`, 3000) }] }],
         }, `slack ${c.name}`),
       };
     case 'pagerduty':
       return {
         name: c.name,
+        groups: false,
         send: (a) => postJson(c.url ?? 'https://events.pagerduty.com/v2/enqueue', a.state === 'resolved'
           ? { routing_key: c.routingKey, event_action: 'resolve', dedup_key: a.key }
           : {
@@ -70,7 +93,7 @@ export function channelFrom(c: ChannelConfig): AlertChannel {
     case 'telegram':
       return {
         name: c.name,
-        send: (a) => postJson(`${c.apiUrl ?? 'https://api.telegram.org'}/bot${c.botToken}/sendMessage`, { chat_id: c.chatId, text: `${headline(a)}\n${a.detail}` }, `telegram ${c.name}`),
+        send: (a) => postJson(`${c.apiUrl ?? 'https://api.telegram.org'}/bot${c.botToken}/sendMessage`, { chat_id: c.chatId, text: clip(`${headline(a)}\n${a.detail}`, 4096) }, `telegram ${c.name}`),
       };
     case 'email': {
       const transport = nodemailer.createTransport({
