@@ -9,6 +9,7 @@ import { strategiesCommand } from './commands/strategies.ts';
 import { CONTROL_HELP, killCommand, rearmCommand, statusCommand } from './commands/control.ts';
 import { backupCommand, restoreCommand } from './commands/backup.ts';
 import { ALERT_HELP, alertCommand } from './commands/alert.ts';
+import { serveCommand } from './commands/serve.ts';
 
 const HELP = `keel: one strategy from backtest to paper to live trading
 
@@ -22,6 +23,7 @@ const HELP = `keel: one strategy from backtest to paper to live trading
   keel venue --api alpaca --data FILE --keys ID:SECRET   a local venue speaking Alpaca's API (docs/venue-server.md)
   keel venue --data FILE --port 7400 [--bar-ms 20]       the simulated venue server, Keel's own protocol (tests)
   keel alert test CHANNEL --config keel.yaml            send a test alert through a configured channel
+  keel serve --journal FILE [--port 7070]                the dashboard and API over a journal, read-only
   keel state --journal FILE                              positions, open orders, last events of a journal
   keel reconcile --journal FILE --venue HOST:PORT        compare a journal with its venue and print the report
   keel backup --journal FILE|postgres://... --to DIR     online, checksummed copy of a journal (keel backup --help)
@@ -48,6 +50,7 @@ async function main(argv: string[]): Promise<number> {
     case 'paper': return paperCommand(rest);
     case 'live': return liveCommand(rest);
     case 'alert': return alertCommand(rest);
+    case 'serve': return serveCommand(rest);
     case 'venue': {
       // --api alpaca: the Alpaca-compatible server; otherwise (or --api keel) the sim protocol server.
       const api = rest.find((a, i) => rest[i - 1] === '--api') ?? rest.find((a) => a.startsWith('--api='))?.slice(6);

@@ -140,6 +140,11 @@ export function ticksToPrice(inst: Instrument, ticks: number): number {
   return (ticks * inst.tickUnits) / 10 ** inst.priceDecimals;
 }
 
+/** The spec an instrument was defined from (journaled at an engine's start, so a journal alone can be read). */
+export function instrumentSpecOf(inst: Instrument): Required<InstrumentSpec> {
+  return { id: inst.id, assetClass: inst.assetClass, quoteCurrency: inst.quoteCurrency, priceTick: inst.priceTick, lotSize: inst.lotSize, multiplier: inst.multiplier, timeZone: inst.timeZone };
+}
+
 /** Exact decimal string of a tick price. */
 export function formatPrice(inst: Instrument, ticks: number): string {
   const units = BigInt(ticks) * BigInt(inst.tickUnits);

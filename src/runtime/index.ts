@@ -8,3 +8,4 @@ export type * from './engine-handle.ts';
 export { EngineView } from './engine-view.ts';
 export * from './alert-feed.ts';
 export { loadExpectedPath } from './expected-path-file.ts';
+export { JournalView, READ_ONLY } from './journal-view.ts';

@@ -1,4 +1,4 @@
-import { formatMoney, lotsToQuantity, type Instrument, type MarketEvent, type Money, type TradingState } from '../model/index.ts';
+import { formatMoney, instrumentSpecOf, lotsToQuantity, type Instrument, type MarketEvent, type Money, type TradingState } from '../model/index.ts';
 import { SimClock } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig } from '../risk/index.ts';
 import { ExecutionEngine, externalOrdersToAdopt, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
@@ -182,7 +182,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   }
   o.onHandle?.(view);
   if (!history.started) {
-    writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id }, version: o.strategyVersion });
+    writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id, instrumentSpec: instrumentSpecOf(o.instrument) }, version: o.strategyVersion });
   }
 
   // Snapshots: taken between two events (the core is synchronous, so the state is consistent), saved once
