@@ -16,5 +16,5 @@ export async function openJournalArg(arg: string, o: { schema?: string; mustExis
   if (o.mustExist && !existsSync(arg)) throw new KeelError('JOURNAL_NOT_FOUND', 'does not exist', { field: '--journal', value: arg });
   // A new run's journal goes in a new run directory: create it, as --out does for results.
   if (!o.mustExist && !existsSync(dirname(arg))) mkdirSync(dirname(arg), { recursive: true });
-  return openSqliteJournal({ path: arg });
+  return openSqliteJournal({ path: arg, readOnly: o.readOnly });
 }
