@@ -1,11 +1,14 @@
 import { MACHINE } from './machine.ts';
+import { percentiles } from './latency.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { defineInstrument, parseMoney, type Bar, type VenueReport } from '../src/model/index.ts';
 import { Strategy } from '../src/strategy/index.ts';
-import { openSqliteJournal } from '../src/store/index.ts';
+import pg from 'pg';
+import { openSqliteJournal, type Journal } from '../src/store/index.ts';
+import { openPostgresJournal } from '../src/store/postgres/index.ts';
 import { runPaperEngine } from '../src/runtime/index.ts';
 import type { VenueSession } from '../src/venues/index.ts';
 import type { ApprovedOrder } from '../src/risk/index.ts';
@@ -69,11 +72,19 @@ function pacedVenue(bars: number, samples: number[]): VenueSession {
   };
 }
 
-export async function livePathBench(machine: string, opts: { bars?: number; log?: (line: string) => void } = {}): Promise<{ p50: number; p99: number; orders: number }> {
+/**
+ * The live-path figure, with the SQLite journal (default) or PostgreSQL (`journal: 'postgres'`, or
+ * KEEL_BENCH_LIVE_JOURNAL=postgres when run alone; a fresh schema on KEEL_BENCH_POSTGRES_URL, default the
+ * local server, dropped afterwards).
+ */
+export async function livePathBench(machine: string, opts: { bars?: number; log?: (line: string) => void; journal?: 'sqlite' | 'postgres' } = {}): Promise<{ p50: number; p99: number; orders: number }> {
   const bars = opts.bars ?? 20_000;
+  const kind = opts.journal ?? 'sqlite';
   const dir = mkdtempSync(join(tmpdir(), 'keel-live-path-'));
+  const url = process.env.KEEL_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  const schema = `keel_live_path_${process.pid}`;
   try {
-    const journal = await openSqliteJournal({ path: join(dir, 'journal.sqlite') });
+    const journal: Journal = kind === 'postgres' ? await openPostgresJournal({ connection: { url }, schema }) : await openSqliteJournal({ path: join(dir, 'journal.sqlite') });
     const samples: number[] = [];
     try {
       await runPaperEngine({
@@ -83,18 +94,22 @@ export async function livePathBench(machine: string, opts: { bars?: number; log?
     } finally {
       await journal.close();
     }
-    const warm = samples.slice(Math.floor(samples.length / 10)).sort((a, b) => a - b);
-    const q = (p: number) => warm[Math.min(warm.length - 1, Math.floor(p * warm.length))];
-    const r = { p50: q(0.5), p99: q(0.99), orders: samples.length };
-    opts.log?.(`market event → order handed to the venue adapter, SQLite write-ahead included: p50 ${r.p50.toFixed(0)} µs, p99 ${r.p99.toFixed(0)} µs (target p99 ≤ 200; ${r.orders.toLocaleString('en-US')} orders, first 10% as warm-up) [${machine}]`);
+    const { p50, p99 } = percentiles(samples);
+    const r = { p50, p99, orders: samples.length };
+    opts.log?.(`market event → order handed to the venue adapter, ${kind === 'postgres' ? 'PostgreSQL' : 'SQLite'} write-ahead included: p50 ${r.p50.toFixed(0)} µs, p99 ${r.p99.toFixed(0)} µs (target p99 ≤ 200; ${r.orders.toLocaleString('en-US')} orders, first 10% as warm-up) [${machine}]`);
     return r;
   } finally {
     rmSync(dir, { recursive: true, force: true });
+    if (kind === 'postgres') {
+      const c = new pg.Client({ connectionString: url });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`).finally(() => c.end());
+    }
   }
 }
 
 // `node bench/live-path.ts` runs this benchmark alone.
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const machine = MACHINE;
-  await livePathBench(machine, { log: (l) => console.log(l) });
+  await livePathBench(machine, { log: (l) => console.log(l), journal: process.env.KEEL_BENCH_LIVE_JOURNAL === 'postgres' ? 'postgres' : 'sqlite' });
 }

@@ -14,13 +14,21 @@ import type { RiskConfig } from '../src/risk/index.ts';
 /**
  * `npm run bench`: SMA-cross over 1,000,000 bars generated from the real ORCL file, through the full engine
  * path (data → strategy → risk gate → OMS → sim venue → portfolio → equity curve → metrics), against a bare
- * hand-written loop of the same logic. Each line is one result; the machine is printed first.
+ * hand-written loop of the same logic. Each line is one result; the machine is printed first. Then the journal,
+ * restart, live path, venue server and capacity benchmarks (`--capacity` runs only the capacity run).
  */
 const BARS = Number(process.env.KEEL_BENCH_BARS ?? 1_000_000);
 const ROUNDS = 5;
 
 const machine = MACHINE;
 console.log(`machine: ${machine}`);
+
+// `npm run bench -- --capacity` (or KEEL_BENCH=capacity) runs only the capacity run (bench/capacity.ts, ~3 minutes).
+if (process.argv.includes('--capacity') || process.env.KEEL_BENCH === 'capacity') {
+  const { capacityBench } = await import('./capacity.ts');
+  await capacityBench(machine);
+  process.exit(0);
+}
 
 const orcl = loadMarketData('../shared/data/daily/ORCL-1995-2014.csv');
 if (orcl.kind !== 'bars') throw new Error('ORCL should load as bars');
@@ -85,6 +93,14 @@ try {
   console.log(`postgres journal: skipped (${(err as Error).message.split('\n')[0]}) [${machine}]`);
 }
 
+// The audit trail (issue 13): one record's latency and verify throughput, SQLite.
+const { auditBench } = await import('./audit.ts');
+await auditBench(machine, { log: (line) => console.log(line) });
+
+// Active/standby failover over real processes and PostgreSQL (~3 minutes for 30 points; KEEL_BENCH_FAILOVER_POINTS=N).
+const { failoverBench } = await import('./failover.ts');
+await failoverBench(machine, { log: (line) => console.log(line) });
+
 // Restart to reconciled with a 1,000,000-event journal, with and without a snapshot (issue 4).
 const { restartBench } = await import('./restart.ts');
 await restartBench(machine, { log: (line) => console.log(line) });
@@ -93,5 +109,24 @@ await restartBench(machine, { log: (line) => console.log(line) });
 // and the Alpaca-compatible venue server's throughput over loopback HTTP.
 const { livePathBench } = await import('./live-path.ts');
 await livePathBench(machine, { log: (line) => console.log(line) });
+try {
+  await livePathBench(machine, { log: (line) => console.log(line), journal: 'postgres', bars: 5_000 });
+} catch (err) {
+  console.log(`live path, postgres journal: skipped (${(err as Error).message.split('\n')[0]}) [${machine}]`);
+}
 const { benchAlpacaVenue } = await import('./alpaca-venue.ts');
 console.log(await benchAlpacaVenue());
+
+// The whole process (issue 12): `keel backtest --out` as a child over a generated 1M-bar CSV, cold (CSV)
+// and warm (columnar cache); KEEL_BENCH_10M=1 adds the 10M-bar file.
+const { wholeProcessBench } = await import('./whole-process.ts');
+wholeProcessBench(1_000_000, (line) => console.log(line));
+if (process.env.KEEL_BENCH_10M === '1') wholeProcessBench(10_000_000, (line) => console.log(line), 1);
+
+// Research at scale (issue 15): trials per second locally and over the Redis queue, a 1,000-trial sweep end to end.
+const { researchBench } = await import('./research.ts');
+await researchBench(machine, { log: (line) => console.log(line) });
+
+// Capacity (issue 12): how many times the example load one node holds, and what saturates first.
+const { capacityBench } = await import('./capacity.ts');
+await capacityBench(machine);

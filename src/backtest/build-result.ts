@@ -1,6 +1,7 @@
 import { formatMoney, formatPrice, lotsToQuantity, moneyToNumber, type Instrument } from '../model/index.ts';
 import { averagePrice, unrealizedPnl, type RoundTrip } from '../portfolio/index.ts';
 import { computeMetrics, drawdownSeries } from './metrics/index.ts';
+import { isoTime } from './iso-time.ts';
 import type { BacktestRun } from './runner.ts';
 import type { BacktestResult, FillRecord, PerformanceMetrics, TradeRecord } from './result.ts';
 
@@ -18,13 +19,48 @@ export interface ResultMeta {
   readonly riskConfig?: string;
 }
 
-const iso = (ts: number): string => new Date(ts).toISOString();
+const iso = isoTime;
+
+/** The equity curve as the run recorded it: epoch ms, equity and drawdown per processed event. */
+export interface EquityCurveColumns {
+  readonly times: Float64Array;
+  readonly equity: Float64Array;
+  readonly drawdown: Float64Array;
+}
+
+/**
+ * A result whose equity curve is still typed arrays: everything of `BacktestResult` but the curve, which
+ * `expandResult` turns into its JSON lists and `writeResultJson` writes without building them.
+ */
+export interface CompactResult {
+  readonly result: Omit<BacktestResult, 'equityCurve'>;
+  readonly curve: EquityCurveColumns;
+}
 
 /**
  * Turn a finished run into the JSON result. Pure and deterministic: nothing here reads the wall clock, so
  * the same run always serialises to the same bytes.
  */
 export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult {
+  return expandResult(buildCompactResult(run, meta));
+}
+
+/**
+ * The result with the curve as lists (ISO times), in `BacktestResult`'s key order.
+ *
+ * @example
+ * expandResult(buildCompactResult(run, meta)).equityCurve.time[0]; // '1995-01-03T00:00:00.000Z'
+ */
+export function expandResult(c: CompactResult): BacktestResult {
+  const n = c.curve.times.length;
+  const time = new Array<string>(n);
+  for (let i = 0; i < n; i++) time[i] = iso(c.curve.times[i]);
+  const { metrics, risk, ledger, ...head } = c.result;
+  return { ...head, equityCurve: { time, equity: Array.from(c.curve.equity), drawdown: Array.from(c.curve.drawdown) }, metrics, risk, ledger };
+}
+
+/** `buildResult` without building the curve's lists: what `keel backtest --out` writes (`writeResultJson`). */
+export function buildCompactResult(run: BacktestRun, meta: ResultMeta): CompactResult {
   const inst = run.spec.instrument;
   const { recorder, booker, portfolio } = run;
   const n = run.events;
@@ -41,8 +77,6 @@ export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult 
   const risk = run.riskLog.record(run.risk, meta.riskConfig ?? null);
   const metrics = { ...performance, denials: risk.denialsTotal, breakerTrips: risk.breakerTrips.length };
   const dd = n > 0 ? drawdownSeries(equity) : new Float64Array(0);
-  const timeStrings = new Array<string>(n);
-  for (let i = 0; i < n; i++) timeStrings[i] = iso(times[i]);
   const orderTags = new Map<string, string | undefined>();
   for (const o of run.execution.orders.all()) orderTags.set(o.request.clientOrderId, o.request.tag);
   const fills: FillRecord[] = booker.fills.map((f) => ({
@@ -54,7 +88,7 @@ export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult 
     lastPrice: p.lastPrice, unrealizedPnl: round(unrealizedPnl(p), 6),
   }));
   const finalEquity = portfolio.equityExact();
-  return {
+  const result: Omit<BacktestResult, 'equityCurve'> = {
     keel: { version: KEEL_VERSION, resultSchema: 1 },
     strategy: { name: meta.strategyName, params: meta.params },
     instrument: { id: inst.id, priceTick: inst.priceTick, lotSize: inst.lotSize, quoteCurrency: inst.quoteCurrency },
@@ -70,7 +104,6 @@ export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult 
     openPositions,
     fills,
     orders: { ...booker.counts },
-    equityCurve: { time: timeStrings, equity: Array.from(equity), drawdown: Array.from(dd) },
     metrics,
     risk,
     ledger: {
@@ -80,6 +113,7 @@ export function buildResult(run: BacktestRun, meta: ResultMeta): BacktestResult 
       commissions: formatMoney(portfolio.commissions(), inst.quoteCurrency),
     },
   };
+  return { result, curve: { times, equity, drawdown: dd } };
 }
 
 function tradeRecord(inst: Instrument, t: RoundTrip): TradeRecord {

@@ -8,3 +8,5 @@ export * from './build-result.ts';
 export * from './metrics/index.ts';
 export { renderReport } from './report/index.ts';
 export { loadEquityCurve } from './equity-file.ts';
+export { writeResultJson } from './result-json.ts';
+export * from './engine-settings.ts';

@@ -1,5 +1,5 @@
-import type { Instrument, MarketEvent, Money } from '../model/index.ts';
-import { Kernel, SimClock, type Component, type MarketEventHandler, type RunProgress } from '../kernel/index.ts';
+import type { Instrument, Money } from '../model/index.ts';
+import { Kernel, SimClock, firstTs, type Component, type MarketEventHandler, type MarketEventStream, type RunProgress } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig, type TradingStateStore } from '../risk/index.ts';
 import { ExecutionEngine } from '../execution/index.ts';
 import { Portfolio } from '../portfolio/index.ts';
@@ -16,8 +16,8 @@ export interface BacktestSpec {
   /** Resolved parameters (see `resolveParams`). */
   readonly params: Readonly<Record<string, unknown>>;
   readonly instrument: Instrument;
-  /** Market events of the instrument, in time order. */
-  readonly events: readonly MarketEvent[];
+  /** Market events of the instrument, in time order: an array, or a series made on demand (loaded columns). */
+  readonly events: MarketEventStream;
   readonly initialCash: Money;
   readonly sizing: Sizing;
   readonly fees?: FeeModel;
@@ -62,7 +62,7 @@ const quietLog: StrategyLog = { info() {}, warn() {} };
  *   instrument, events: bars, initialCash: parseMoney('100000', 'cash'), sizing: { kind: 'all-in' } });
  */
 export function runBacktest(spec: BacktestSpec): BacktestRun {
-  const clock = new SimClock(spec.events.length ? spec.events[0].ts : 0);
+  const clock = new SimClock(firstTs(spec.events) ?? 0);
   const kernel = new Kernel(clock);
   const instruments = new Map([[spec.instrument.id, spec.instrument]]);
   const portfolio = new Portfolio({ instruments: [spec.instrument], initialCash: spec.initialCash });

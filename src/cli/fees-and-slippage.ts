@@ -1,8 +1,6 @@
 import { KeelError, parseMoney } from '../model/index.ts';
-import {
-  fixedBpsSlippage, halfSpreadSlippage, makerTakerFee, noFees, noSlippage, percentFee, perUnitFee, sqrtImpactSlippage,
-  type FeeModel, type SlippageModel,
-} from '../venues/index.ts';
+import { feeModel, slippageModel, type FeeSpec, type SlippageSpec } from '../backtest/index.ts';
+import type { FeeModel, SlippageModel } from '../venues/index.ts';
 import { numberFlag } from './args.ts';
 
 export interface FeeFlags {
@@ -14,26 +12,31 @@ export interface FeeFlags {
   'taker-bps'?: string;
 }
 
-/** One fee model from the flags; mixing two schedules is refused rather than guessed. */
-export function feeModelFromFlags(f: FeeFlags): FeeModel {
+/**
+ * One fee schedule from the flags, validated, as plain data (what workers and queue jobs carry); mixing two
+ * schedules is refused rather than guessed.
+ */
+export function feeSpecFromFlags(f: FeeFlags): FeeSpec {
   const kinds = [f['commission-pct'] !== undefined, f['commission-per-unit'] !== undefined, f['maker-bps'] !== undefined || f['taker-bps'] !== undefined].filter(Boolean).length;
   if (kinds > 1) throw new KeelError('BAD_FEE', 'choose one fee schedule', { field: '--commission-pct / --commission-per-unit / --maker-bps', hint: 'they cannot be combined' });
-  const min = f['commission-min'] !== undefined ? parseMoney(checkNonNegative(f['commission-min'], '--commission-min'), '--commission-min') : 0n;
-  if (f['commission-pct'] !== undefined) {
-    checkNonNegative(f['commission-pct'], '--commission-pct');
-    return percentFee(f['commission-pct'], min);
-  }
+  const minimum = f['commission-min'] !== undefined ? checkNonNegative(f['commission-min'], '--commission-min') : '0';
+  parseMoney(minimum, '--commission-min');
+  if (f['commission-pct'] !== undefined) return { kind: 'percent', percent: checkNonNegative(f['commission-pct'], '--commission-pct'), minimum };
   if (f['commission-per-unit'] !== undefined) {
-    checkNonNegative(f['commission-per-unit'], '--commission-per-unit');
-    if (f['commission-max-pct'] !== undefined) checkNonNegative(f['commission-max-pct'], '--commission-max-pct');
-    return perUnitFee(f['commission-per-unit'], min, f['commission-max-pct']);
+    const perUnit = checkNonNegative(f['commission-per-unit'], '--commission-per-unit');
+    const maxPercent = f['commission-max-pct'] !== undefined ? checkNonNegative(f['commission-max-pct'], '--commission-max-pct') : undefined;
+    return { kind: 'per-unit', perUnit, minimum, ...(maxPercent !== undefined ? { maxPercent } : {}) };
   }
   if (f['maker-bps'] !== undefined || f['taker-bps'] !== undefined) {
     numberFlag(f['maker-bps'] ?? '0', '--maker-bps');
-    checkNonNegative(f['taker-bps'] ?? '0', '--taker-bps');
-    return makerTakerFee(f['maker-bps'] ?? '0', f['taker-bps'] ?? '0');
+    return { kind: 'maker-taker', makerBps: (f['maker-bps'] ?? '0').trim(), takerBps: checkNonNegative(f['taker-bps'] ?? '0', '--taker-bps') };
   }
-  return noFees;
+  return { kind: 'none' };
+}
+
+/** One fee model from the flags (see `feeSpecFromFlags`). */
+export function feeModelFromFlags(f: FeeFlags): FeeModel {
+  return feeModel(feeSpecFromFlags(f));
 }
 
 function checkNonNegative(v: string, field: string): string {
@@ -42,19 +45,24 @@ function checkNonNegative(v: string, field: string): string {
 }
 
 /**
- * `--slippage none | bps:N | half-spread:N | sqrt:COEF[:WINDOW]`.
+ * `--slippage none | bps:N | half-spread:N | sqrt:COEF[:WINDOW]`, validated, as plain data.
  *
- * @example slippageFromFlag('bps:5') // 5 basis points against every taker fill
+ * @example slippageSpecFromFlag('bps:5') // { kind: 'bps', bps: 5 }: 5 basis points against every taker fill
  */
-export function slippageFromFlag(text: string | undefined): SlippageModel {
-  if (text === undefined || text === 'none') return noSlippage;
+export function slippageSpecFromFlag(text: string | undefined): SlippageSpec {
+  if (text === undefined || text === 'none') return { kind: 'none' };
   const [kind, a, b, ...rest] = text.split(':');
   const field = '--slippage';
   if (rest.length) throw new KeelError('BAD_SLIPPAGE', 'has too many parts', { field, value: text });
   switch (kind) {
-    case 'bps': return fixedBpsSlippage(numberFlag(a ?? '', field, { min: 0 })!);
-    case 'half-spread': return halfSpreadSlippage(numberFlag(a ?? '', field, { min: 0 })!);
-    case 'sqrt': return sqrtImpactSlippage(numberFlag(a ?? '1', field, { min: 0 })!, numberFlag(b ?? '20', field, { min: 2, integer: true })!);
+    case 'bps': return { kind: 'bps', bps: numberFlag(a ?? '', field, { min: 0 })! };
+    case 'half-spread': return { kind: 'half-spread', spreadBps: numberFlag(a ?? '', field, { min: 0 })! };
+    case 'sqrt': return { kind: 'sqrt', coefficient: numberFlag(a ?? '1', field, { min: 0 })!, window: numberFlag(b ?? '20', field, { min: 2, integer: true })! };
     default: throw new KeelError('BAD_SLIPPAGE', 'is not a slippage model', { field, value: text, hint: 'use none, bps:N, half-spread:N or sqrt:COEF[:WINDOW]' });
   }
+}
+
+/** The slippage model of `--slippage` (see `slippageSpecFromFlag`). */
+export function slippageFromFlag(text: string | undefined): SlippageModel {
+  return slippageModel(slippageSpecFromFlag(text));
 }

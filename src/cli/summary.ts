@@ -7,7 +7,7 @@ const days = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(1));
 const money = (x: number) => x.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** The few lines a trader reads first after a backtest. */
-export function formatSummary(r: BacktestResult): string {
+export function formatSummary(r: Omit<BacktestResult, 'equityCurve'>): string {
   const m = r.metrics;
   const rows: Array<[string, string]> = [
     ['strategy', `${r.strategy.name} ${Object.entries(r.strategy.params).map(([k, v]) => `${k}=${v}`).join(',')}`.trim()],

@@ -21,7 +21,7 @@ const DAY_MS = 86_400_000;
  * @example
  * findGaps(ts, lines, 60_000, 'UTC'); // [{ code: 'GAP', line: 1234, field: 'time', message: 'no data for 45m ...' }]
  */
-export function findGaps(ts: readonly number[], lines: readonly number[], intervalMs: number, timeZone: string): ValidationIssue[] {
+export function findGaps(ts: ArrayLike<number>, lines: ArrayLike<number>, intervalMs: number, timeZone: string): ValidationIssue[] {
   if (ts.length < 2 || !(intervalMs > 0)) return [];
   const gaps: RankedIssue[] = [];
   const every = formatDuration(intervalMs);
@@ -48,7 +48,7 @@ export function findGaps(ts: readonly number[], lines: readonly number[], interv
   return listBiggest(gaps, MAX_LISTED_GAPS, 'GAP', 'smaller gaps');
 }
 
-function since(lines: readonly number[], ts: readonly number[], i: number): string {
+function since(lines: ArrayLike<number>, ts: ArrayLike<number>, i: number): string {
   return `line ${lines[i - 1]} (${formatInstant(ts[i - 1])})`;
 }
 

@@ -4,7 +4,9 @@
  * is a KeelError or a report line naming the file, the line and the field.
  */
 export { loadMarketData, validateMarketData, validateFile, defaultInstrumentId } from './load.ts';
+export { defaultCacheDir } from './cache/data-cache.ts';
 export type { LoadOptions, LoadedData, LoadedBars, LoadedTrades, LoadedQuotes } from './load.ts';
+export type { SeriesColumns } from './series-columns.ts';
 export { validateBars, validateTrades, validateQuotes } from './validate.ts';
 export type { SeriesValidationOptions } from './validate.ts';
 export type { ValidationIssue, ValidationReport } from './issues.ts';
@@ -19,5 +21,6 @@ export type { ColumnMapping, DataField } from './columns.ts';
 export type { DataKind, KindOption } from './layouts.ts';
 export { DataFileError } from './data-error.ts';
 export { splitCsvLine, CsvReader } from './csv.ts';
+export { median } from './stats.ts';
 export * from './thresholds.ts';
 export * from './live/index.ts';

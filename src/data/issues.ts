@@ -53,6 +53,25 @@ export class IssueLog {
     this.#add(this.#warnings, issue);
   }
 
+  /**
+   * Whether the next issue of `code` would still be listed. Checks that can fire on every row ask first and
+   * only count (`countError` / `countWarning`) past the cap, so a million bad rows build twenty messages.
+   */
+  lists(code: string): boolean {
+    return (this.#counts.get(code) ?? 0) < MAX_ISSUES_PER_CODE;
+  }
+
+  /** Count an error of `code` that would not be listed (see `lists`). */
+  countError(code: string): void {
+    this.#errorCount++;
+    this.#counts.set(code, (this.#counts.get(code) ?? 0) + 1);
+  }
+
+  /** Count a warning of `code` that would not be listed (see `lists`). */
+  countWarning(code: string): void {
+    this.#counts.set(code, (this.#counts.get(code) ?? 0) + 1);
+  }
+
   /** Total fatal issues seen, including those past the cap. */
   get errorCount(): number {
     return this.#errorCount;

@@ -1,15 +1,16 @@
-import { readFileSync } from 'node:fs';
-import { basename, resolve } from 'node:path';
-import type { Bar, Quote, TradeTick } from '../model/index.ts';
+import { basename } from 'node:path';
+import type { MarketEventSeries } from '../kernel/index.ts';
+import { assertNever, assertTimeZone, type Bar, type Quote, type TradeTick } from '../model/index.ts';
+import { DataCache, type CachedMeta } from './cache/data-cache.ts';
 import type { ColumnMapping } from './columns.ts';
-import { CsvReader } from './csv.ts';
 import { DataFileError } from './data-error.ts';
-import { IssueLog, type ValidationReport } from './issues.ts';
-import { detectLayout, type KindOption, type Layout } from './layouts.ts';
-import { parseBarRows, parseQuoteRows, parseTradeRows, type ParsedRows, type RowContext } from './rows.ts';
-import { assertTimeZone } from '../model/index.ts';
+import type { ValidationReport } from './issues.ts';
+import type { DataKind, KindOption } from './layouts.ts';
+import { parseCsvFile, type CsvParseOptions } from './read-csv.ts';
+import type { ParsedColumns } from './rows.ts';
+import { barsOf, eventSeries, quotesOf, tradesOf, type SeriesColumns } from './series-columns.ts';
 import type { DateFormat } from './timestamps.ts';
-import { buildReport, checkBars, checkQuotes, checkTrades, type SeriesValidationOptions } from './validate.ts';
+import { buildReport, checkBars, checkQuotes, checkTrades, type SeriesFacts, type SeriesValidationOptions } from './validate.ts';
 
 /** How to read a market data file; everything is optional for the layouts Keel recognises. */
 export interface LoadOptions {
@@ -27,6 +28,12 @@ export interface LoadOptions {
   readonly useAdjustedClose?: boolean;
   /** The spacing the data should have; gaps are judged against it and a different median is reported. */
   readonly expectedIntervalMs?: number;
+  /**
+   * Directory of the columnar cache (see `defaultCacheDir`): the first load stores the validated columns and
+   * the report there, later loads of the unchanged file with the same options read them instead of the CSV.
+   * No cache when absent.
+   */
+  readonly cacheDir?: string;
 }
 
 interface LoadedCommon {
@@ -39,6 +46,13 @@ interface LoadedCommon {
   readonly intervalMs: number;
   /** Warnings found while loading (errors make the loader throw). */
   readonly report: ValidationReport;
+  /** Where the events came from: the CSV file, or the columnar cache of it (`LoadOptions.cacheDir`). */
+  readonly from: 'csv' | 'cache';
+  /**
+   * The same events as `bars` / `trades` / `quotes`, made one at a time from the loaded columns (`columns`):
+   * what a backtest runs (`runBacktest({ events })`) without building the array.
+   */
+  readonly events: MarketEventSeries & { readonly columns: SeriesColumns };
 }
 export interface LoadedBars extends LoadedCommon { readonly kind: 'bars'; readonly bars: Bar[] }
 export interface LoadedTrades extends LoadedCommon { readonly kind: 'trades'; readonly trades: TradeTick[] }
@@ -99,86 +113,78 @@ export function defaultInstrumentId(path: string): string {
 function readMarketData(path: string, opts: LoadOptions): { data: LoadedData; report: ValidationReport; errorCount: number } {
   const timeZone = opts.timeZone ?? 'UTC';
   assertTimeZone(timeZone);
-  const csv = new CsvReader(readText(path));
-  const header = csv.next();
-  if (header === undefined) throw new DataFileError('EMPTY_FILE', 'file is empty', { file: path });
-  const headerLine = csv.line;
-  const first = csv.next();
-  if (first === undefined) {
-    throw new DataFileError('NO_DATA_ROWS', `has a header (line ${headerLine}) but no data rows`, { file: path });
-  }
-  const layout = detectLayout(path, header, first, opts.kind ?? 'auto', opts.columns ?? {});
-  if (opts.useAdjustedClose && (layout.kind !== 'bars' || layout.index.adjClose < 0)) {
-    throw new DataFileError('NO_COLUMN', `useAdjustedClose needs an adjusted close column (header: ${header.join(',')})`, {
-      file: path, hint: 'pass --columns adjClose=<column>, or load unadjusted prices',
-    });
-  }
-  const log = new IssueLog();
-  const ctx: RowContext = {
-    layout, instrumentId: opts.instrumentId ?? defaultInstrumentId(path), timeZone, dateFormat: opts.dateFormat,
-    useAdjustedClose: opts.useAdjustedClose === true, issues: log,
+  const instrumentId = opts.instrumentId ?? defaultInstrumentId(path);
+  const parseOptions: CsvParseOptions = {
+    kind: opts.kind ?? 'auto', columns: opts.columns ?? {}, timeZone, dateFormat: opts.dateFormat, useAdjustedClose: opts.useAdjustedClose === true,
   };
+  const cache = opts.cacheDir === undefined ? undefined
+    : DataCache.entry(opts.cacheDir, path, { ...parseOptions, expectedIntervalMs: opts.expectedIntervalMs });
+  const hit = cache?.read();
+  if (hit !== undefined) return { data: loaded(hit.series, hit.meta, instrumentId, 'cache'), report: hit.meta.report, errorCount: 0 };
+
+  const { layout, parsed, log } = parseCsvFile(path, parseOptions);
   const series: SeriesValidationOptions = { timeZone, layout: layout.name, ...(opts.expectedIntervalMs !== undefined ? { expectedIntervalMs: opts.expectedIntervalMs } : {}) };
-  const common = { instrumentId: ctx.instrumentId, layout: layout.name };
-
+  let facts: SeriesFacts;
+  let kind: DataKind = layout.kind;
   if (layout.kind === 'quotes') {
-    const parsed = parseQuoteRows(csv, ctx, first);
-    const facts = checkQuotes(parsed.events, parsed.lines, log, series);
-    const report = buildReport('quotes', layout.name, parsed.rows, parsed.events, facts, log);
-    const data: LoadedQuotes = { kind: 'quotes', ...common, quotes: parsed.events, priceDecimals: parsed.priceDecimals, intervalMs: facts.intervalMs, report };
-    return { data, report, errorCount: log.errorCount };
+    facts = checkQuotes(parsed, parsed.lines, log, series);
+  } else if (layout.kind === 'trades') {
+    facts = checkTrades(parsed, parsed.lines, log, series);
+  } else {
+    if (parseOptions.useAdjustedClose) adjustBars(parsed);
+    // Tick files exported as one-print "bars" (O=H=L=C, millisecond stamps) are trades, not 1-tick bars.
+    if (layout.mayBeTrades && parsed.length > 0 && parsed.allFlat && parsed.anySubSecond) {
+      kind = 'trades';
+      const [, , , close, volume] = parsed.values;
+      facts = checkTrades({ kind, length: parsed.length, ts: parsed.ts, values: [close, volume] }, parsed.lines, log, series);
+    } else {
+      facts = checkBars(parsed, parsed.lines, log, series);
+    }
   }
-  if (layout.kind === 'trades') return asTrades(parseTradeRows(csv, ctx, first), layout, common, log, series);
-
-  const parsed = parseBarRows(csv, ctx, first);
-  if (ctx.useAdjustedClose) adjustBars(parsed);
-  // Tick files exported as one-print "bars" (O=H=L=C, millisecond stamps) are trades, not 1-tick bars.
-  if (layout.mayBeTrades && parsed.events.length > 0 && parsed.allFlat && parsed.anySubSecond) {
-    return asTrades(barsToTrades(parsed), layout, common, log, series);
-  }
-  const facts = checkBars(parsed.events, parsed.lines, log, series);
-  const report = buildReport('bars', layout.name, parsed.rows, parsed.events, facts, log);
-  const bars = facts.kept.length === parsed.events.length ? parsed.events : facts.kept.map((i) => parsed.events[i]);
-  const data: LoadedBars = { kind: 'bars', ...common, bars, priceDecimals: parsed.priceDecimals, intervalMs: facts.intervalMs, report };
-  return { data, report, errorCount: log.errorCount };
+  const errorCount = log.errorCount;
+  const report = buildReport(kind, layout.name, parsed.rows, facts, log);
+  const meta: CachedMeta = { layout: layout.name, priceDecimals: parsed.priceDecimals, intervalMs: facts.intervalMs, report };
+  if (errorCount === 0) cache?.write(facts.series, meta);
+  return { data: loaded(facts.series, meta, instrumentId, 'csv'), report, errorCount };
 }
 
-function asTrades(
-  parsed: ParsedRows<TradeTick>, layout: Layout, common: { instrumentId: string; layout: string }, log: IssueLog, series: SeriesValidationOptions,
-): { data: LoadedData; report: ValidationReport; errorCount: number } {
-  const facts = checkTrades(parsed.events, parsed.lines, log, series);
-  const report = buildReport('trades', layout.name, parsed.rows, parsed.events, facts, log);
-  const data: LoadedTrades = { kind: 'trades', ...common, trades: parsed.events, priceDecimals: parsed.priceDecimals, intervalMs: facts.intervalMs, report };
-  return { data, report, errorCount: log.errorCount };
-}
-
-function barsToTrades(parsed: ParsedRows<Bar>): ParsedRows<TradeTick> {
-  const events = parsed.events.map((b): TradeTick => ({ type: 'trade', instrumentId: b.instrumentId, ts: b.ts, price: b.close, size: b.volume }));
-  return { ...parsed, events };
+/** The loaded data; the event array is built on first use (a backtest runs `events` and never needs it). */
+function loaded(series: SeriesColumns, meta: CachedMeta, instrumentId: string, from: 'csv' | 'cache'): LoadedData {
+  const common = {
+    instrumentId, layout: meta.layout, priceDecimals: meta.priceDecimals, intervalMs: meta.intervalMs, report: meta.report, from,
+    events: eventSeries(series, instrumentId),
+  };
+  switch (series.kind) {
+    case 'bars': {
+      let bars: Bar[] | undefined;
+      return { kind: 'bars', ...common, get bars() { return (bars ??= barsOf(series, instrumentId)); } };
+    }
+    case 'trades': {
+      let trades: TradeTick[] | undefined;
+      return { kind: 'trades', ...common, get trades() { return (trades ??= tradesOf(series, instrumentId)); } };
+    }
+    case 'quotes': {
+      let quotes: Quote[] | undefined;
+      return { kind: 'quotes', ...common, get quotes() { return (quotes ??= quotesOf(series, instrumentId)); } };
+    }
+    default: return assertNever(series.kind, 'data kind');
+  }
 }
 
 /**
  * Scale each bar's prices by AdjClose/Close so the series is continuous across dividends and splits.
  * Results are rounded to the file's price decimals so `priceDecimals` still describes every price.
  */
-function adjustBars(parsed: ParsedRows<Bar>): void {
+function adjustBars(parsed: ParsedColumns): void {
   const scale = 10 ** parsed.priceDecimals;
   const round = (x: number): number => Math.round(x * scale) / scale;
-  parsed.events.forEach((b, i) => {
-    const adj = parsed.adjClose[i];
-    const f = adj / b.close;
-    parsed.events[i] = { ...b, open: round(b.open * f), high: round(b.high * f), low: round(b.low * f), close: adj };
-  });
-}
-
-function readText(path: string): string {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new DataFileError('DATA_FILE_NOT_FOUND', 'file not found', { file: path, hint: `looked for ${resolve(path)}` });
-    if (code === 'EISDIR') throw new DataFileError('DATA_FILE_NOT_FOUND', 'is a directory, not a data file', { file: path });
-    if (code === 'EACCES' || code === 'EPERM') throw new DataFileError('DATA_FILE_UNREADABLE', 'cannot be read (permission denied)', { file: path });
-    throw e;
+  const [open, high, low, close] = parsed.values;
+  const adj = parsed.adjClose!;
+  for (let i = 0; i < parsed.length; i++) {
+    const f = adj[i] / close[i];
+    open[i] = round(open[i] * f);
+    high[i] = round(high[i] * f);
+    low[i] = round(low[i] * f);
+    close[i] = adj[i];
   }
 }

@@ -13,6 +13,30 @@ export interface Component {
   stop?(): void;
 }
 
+/**
+ * Market events made on demand, one object per index, for data held as columns: a run over a million bars
+ * then never holds a million event objects, only the one being processed. `at(i)` returns a fresh event each
+ * call; `tsAt(i)` reads a timestamp without making one.
+ */
+export interface MarketEventSeries {
+  readonly length: number;
+  at(i: number): MarketEvent;
+  tsAt(i: number): number;
+}
+
+/** A stream the kernel runs: events in time order, as an array or made on demand. */
+export type MarketEventStream = ReadonlyArray<MarketEvent> | MarketEventSeries;
+
+/** The first event's timestamp, or undefined for an empty stream. @example firstTs(bars) */
+export function firstTs(stream: MarketEventStream): number | undefined {
+  if (stream.length === 0) return undefined;
+  return isSeries(stream) ? stream.tsAt(0) : stream[0].ts;
+}
+
+function isSeries(stream: MarketEventStream): stream is MarketEventSeries {
+  return !Array.isArray(stream);
+}
+
 export interface RunProgress {
   tick(done: number): void;
   finish(): void;
@@ -46,9 +70,12 @@ export class Kernel {
    * Run every event of the given streams (each already sorted by time) through the engine.
    * Equal timestamps across streams keep stream order.
    */
-  run(streams: ReadonlyArray<ReadonlyArray<MarketEvent>>, progress?: RunProgress): number {
+  run(streams: ReadonlyArray<MarketEventStream>, progress?: RunProgress): number {
     for (const c of this.components) c.start?.();
-    const n = streams.length === 1 ? this.runSingle(streams[0], progress) : this.runMerged(streams, progress);
+    const one = streams.length === 1 ? streams[0] : undefined;
+    const n = one === undefined
+      ? this.runMerged(streams.map((s) => (isSeries(s) ? Array.from({ length: s.length }, (_, i) => s.at(i)) : s)), progress)
+      : isSeries(one) ? this.runSeries(one, progress) : this.runSingle(one, progress);
     this.drainUntil(this.clock.now());
     for (const c of this.components) c.stop?.();
     progress?.finish();
@@ -68,6 +95,23 @@ export class Kernel {
       if (progress !== undefined) progress.tick(i + 1);
     }
     return events.length;
+  }
+
+  /** As runSingle, making each event when its turn comes (the same loop: keep the two in step). */
+  private runSeries(events: MarketEventSeries, progress?: RunProgress): number {
+    const handlers = this.handlers;
+    const hn = handlers.length;
+    const queue = this.queue;
+    const clock = this.clock;
+    const n = events.length;
+    for (let i = 0; i < n; i++) {
+      const e = events.at(i);
+      if (queue.peekTs() <= e.ts) this.drainUntil(e.ts);
+      clock.advanceTo(e.ts);
+      for (let h = 0; h < hn; h++) handlers[h].onMarketEvent(e);
+      if (progress !== undefined) progress.tick(i + 1);
+    }
+    return n;
   }
 
   private runMerged(streams: ReadonlyArray<ReadonlyArray<MarketEvent>>, progress?: RunProgress): number {

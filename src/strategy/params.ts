@@ -20,11 +20,13 @@ export type ParamValues<S extends ParamSchema> = {
  * @example
  * const schema = { fast: param.int(10, { min: 1 }), short: param.boolean(false) };
  */
+type SpecOf<T extends ParamSpec['type']> = Extract<ParamSpec, { type: T }>;
+
 export const param = {
-  int: (def: number, o: { min?: number; max?: number; description?: string } = {}): ParamSpec => ({ type: 'int', default: def, ...o }),
-  number: (def: number, o: { min?: number; max?: number; description?: string } = {}): ParamSpec => ({ type: 'number', default: def, ...o }),
-  boolean: (def: boolean, o: { description?: string } = {}): ParamSpec => ({ type: 'boolean', default: def, ...o }),
-  string: (def: string, o: { choices?: readonly string[]; description?: string } = {}): ParamSpec => ({ type: 'string', default: def, ...o }),
+  int: (def: number, o: { min?: number; max?: number; description?: string } = {}): SpecOf<'int'> => ({ type: 'int', default: def, ...o }),
+  number: (def: number, o: { min?: number; max?: number; description?: string } = {}): SpecOf<'number'> => ({ type: 'number', default: def, ...o }),
+  boolean: (def: boolean, o: { description?: string } = {}): SpecOf<'boolean'> => ({ type: 'boolean', default: def, ...o }),
+  string: (def: string, o: { choices?: readonly string[]; description?: string } = {}): SpecOf<'string'> => ({ type: 'string', default: def, ...o }),
 };
 
 /** Parse `fast=10,slow=30` into `{ fast: '10', slow: '30' }`, rejecting malformed pairs. */

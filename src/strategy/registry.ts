@@ -30,6 +30,8 @@ export interface LoadedStrategy {
   readonly file: string | undefined;
   /** sha256 of the strategy's source file: with the parameters, the version journaled with its events. */
   readonly codeHash: string;
+  /** Absolute path of the source file the code hash is of (the built-in's own file for built-ins). */
+  readonly source: string;
 }
 
 function hashFile(path: string): string {
@@ -54,7 +56,10 @@ export function strategyVersion(loaded: Pick<LoadedStrategy, 'codeHash'>, params
  */
 export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> {
   const builtIn = BUILT_IN_STRATEGIES[nameOrPath];
-  if (builtIn) return { name: nameOrPath, cls: builtIn, file: undefined, codeHash: hashFile(join(import.meta.dirname, 'examples', BUILT_IN_FILES[nameOrPath])) };
+  if (builtIn) {
+    const source = join(import.meta.dirname, 'examples', BUILT_IN_FILES[nameOrPath]);
+    return { name: nameOrPath, cls: builtIn, file: undefined, codeHash: hashFile(source), source };
+  }
   const looksLikePath = /[\\/]|\.(ts|mts|js|mjs)$/.test(nameOrPath);
   if (!looksLikePath) {
     throw new KeelError('UNKNOWN_STRATEGY', 'is neither a built-in strategy nor a file', {
@@ -78,7 +83,7 @@ export async function loadStrategy(nameOrPath: string): Promise<LoadedStrategy> 
       field: '--strategy', value: nameOrPath, hint: "write `export default class MyStrategy extends Strategy { ... }` importing Strategy from 'keel'",
     });
   }
-  return { name: nameOrPath, cls, file, codeHash: hashFile(file) };
+  return { name: nameOrPath, cls, file, codeHash: hashFile(file), source: file };
 }
 
 function isStrategyClass(x: unknown): x is StrategyClass {

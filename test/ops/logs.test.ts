@@ -108,7 +108,8 @@ test('pretty mode writes human lines, not JSON, and still scrubs', () => {
   assert.throws(() => JSON.parse(line));
   assert.match(line, /INFO/);
   assert.match(line, /filled with \[redacted\]/);
-  assert.match(line, /correlationId: "sma-1-42"/);
+  assert.match(line, /INFO.*: \[sma-1-42\] filled with \[redacted\]/, 'one line, naming the order');
+  assert.ok(!line.trimEnd().includes('\n'), 'no continuation lines');
   assert.ok(!line.includes('pw-123456'));
   assert.ok(!line.includes('\u001b['), 'no colour codes when not writing to a terminal');
   noSecrets(lines);

@@ -6,12 +6,14 @@ import { Bollinger, Rsi, Sma } from '../../src/strategy/index.ts';
 const schema = BUILT_IN_STRATEGIES['sma-cross'].params;
 
 test('params parse, default and type', () => {
-  assert.deepEqual(resolveParams(schema, parseParamString('fast=5, slow=20'), 'sma-cross'), { fast: 5, slow: 20, short: false });
-  assert.deepEqual(resolveParams(schema, parseParamString('short=yes'), 'sma-cross'), { fast: 10, slow: 30, short: true });
+  assert.deepEqual(resolveParams(schema, parseParamString('fast=5, slow=20'), 'sma-cross'), { fast: 5, slow: 20, short: false, ties: 'keep' });
+  assert.deepEqual(resolveParams(schema, parseParamString('short=yes'), 'sma-cross'), { fast: 10, slow: 30, short: true, ties: 'keep' });
+  assert.deepEqual(resolveParams(schema, parseParamString('ties=break'), 'sma-cross'), { fast: 10, slow: 30, short: false, ties: 'break' });
 });
 
 test('bad params name the parameter and the value', () => {
-  assert.throws(() => resolveParams(schema, parseParamString('fats=5'), 'sma-cross'), /--params fats = "5": is not a parameter of sma-cross \(known: fast, slow, short\)/);
+  assert.throws(() => resolveParams(schema, parseParamString('fats=5'), 'sma-cross'), /--params fats = "5": is not a parameter of sma-cross \(known: fast, slow, short, ties\)/);
+  assert.throws(() => resolveParams(schema, parseParamString('ties=maybe'), 'sma-cross'), /--params ties = "maybe": must be one of keep, break/);
   assert.throws(() => resolveParams(schema, parseParamString('fast=abc'), 'sma-cross'), /--params fast = "abc": is not a number/);
   assert.throws(() => resolveParams(schema, parseParamString('fast=2.5'), 'sma-cross'), /must be a whole number/);
   assert.throws(() => resolveParams(schema, parseParamString('fast=0'), 'sma-cross'), /must be at least 1/);

@@ -15,6 +15,7 @@ import { SimVenue, SocketVenue, percentFee, type VenueState } from '../../src/ve
 import {
   DUPLICATE_ORDER_REASON, LineSplitter, decodeLine, encodeLine, startSimVenueServer, type ServerMessage,
 } from '../../src/venues/sim-server/index.ts';
+import { until } from '../helpers/wait.ts';
 
 // The venue runs as its own process, as in the crash tests; bars are real (ORCL daily) and paced by wall time.
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -79,13 +80,6 @@ async function client(t: TestContext, port: number, account: string, onBar?: (in
   };
 }
 
-async function until(what: string, cond: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /**
  * The same orders through the in-process SimVenue on the same bars: each handed over right after the bar the

@@ -1,3 +1,4 @@
+import { median } from '../../data/index.ts';
 /**
  * How many return periods make a year, inferred from the timestamps of an equity curve. Annualised
  * volatility, Sharpe and Sortino all scale by sqrt(periodsPerYear), so a wrong guess silently inflates or
@@ -99,9 +100,4 @@ function medianPointsPerDay(times: ArrayLike<number>): number {
   return median(Float64Array.from(counts));
 }
 
-/** Median of the values; sorts the array in place (callers pass a scratch copy). */
-function median(values: Float64Array): number {
-  values.sort();
-  const mid = values.length >> 1;
-  return values.length % 2 === 1 ? values[mid] : (values[mid - 1] + values[mid]) / 2;
-}
+

@@ -1,5 +1,6 @@
 import { KeelError, parseMoney } from '../../model/index.ts';
 import { loadStrategy, parseParamString, resolveParams, strategyVersion } from '../../strategy/index.ts';
+import { strategyIdentity } from '../../lifecycle/index.ts';
 import { SocketVenue } from '../../venues/index.ts';
 import type { Journal } from '../../store/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
@@ -10,10 +11,12 @@ import { feeModelFromFlags } from '../fees-and-slippage.ts';
 import { readFileSync } from 'node:fs';
 import { parseRiskConfig } from '../../risk/index.ts';
 import { runConfigured } from './run-configured.ts';
+import { parseRole } from './ha-role.ts';
+import { endReport, logEngineEvents, sessionLogger, startReport } from '../session-output.ts';
 
 export const PAPER_HELP = `keel paper: trade a strategy against a venue, journaled (restart-safe)
 
-  --config keel.yaml        everything from a run config (strategy, venue: sim, alpaca or ccxt, journal,
+  --config keel.yaml        everything from a run config (strategy, venue: sim, alpaca, ccxt, fix or ib, journal,
                             risk; see docs/run-config.md); the flags below are for the sim venue server
 
   --strategy NAME|FILE      as keel backtest
@@ -33,6 +36,11 @@ export const PAPER_HELP = `keel paper: trade a strategy against a venue, journal
   --snapshot-every N        save an engine snapshot every N journaled events (default 100000; 0: only
                             at start-up and at the end); a restart replays only the journal after it
   --quiet                   print only the reconciliation verdicts and errors
+  --vault FILE              with --config: the vault for secret:NAME values (wins over the config's vault:)
+  --passphrase-file FILE    its passphrase (else KEEL_VAULT_PASSPHRASE[_FILE] or a prompt; docs/security.md)
+  --role active|standby     with --config and a PostgreSQL journal: one node of an active/standby pair.
+                            The active holds the leader lease; the standby follows the journal and takes
+                            over when the lease expires (docs/high-availability.md). SQLite is refused
 `;
 
 const OPTIONS = {
@@ -41,12 +49,15 @@ const OPTIONS = {
   'commission-pct': { type: 'string' }, 'commission-per-unit': { type: 'string' }, 'commission-min': { type: 'string' },
   'commission-max-pct': { type: 'string' }, 'maker-bps': { type: 'string' }, 'taker-bps': { type: 'string' },
   'snapshot-every': { type: 'string' }, external: { type: 'string' }, config: { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+  vault: { type: 'string' }, 'passphrase-file': { type: 'string' }, role: { type: 'string' },
 } as const;
 
 export async function paperCommand(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, OPTIONS, 'paper');
   if (v.help) { process.stdout.write(PAPER_HELP); return 0; }
-  if (v.config !== undefined) return runConfigured('paper', v.config, { quiet: v.quiet });
+  const role = parseRole(v.role);
+  if (v.config !== undefined) return runConfigured('paper', v.config, { quiet: v.quiet, vault: v.vault, passphraseFile: v['passphrase-file'], role });
+  if (role !== undefined) throw new KeelError('BAD_ARGUMENT', 'needs --config (the pair shares one run config and its PostgreSQL journal)', { field: '--role', value: role });
   const loaded = await loadStrategy(required(v.strategy, '--strategy', 'e.g. --strategy sma-cross'));
   const params = resolveParams(loaded.cls.params, v.params ? parseParamString(v.params) : {}, loaded.name);
   const venueArg = required(v.venue, '--venue', 'e.g. --venue 127.0.0.1:7400');
@@ -74,17 +85,19 @@ export async function paperCommand(argv: string[]): Promise<number> {
   const onSignal = () => stop.abort();
   process.once('SIGTERM', onSignal);
   process.once('SIGINT', onSignal);
+  const log = sessionLogger(v.quiet);
   try {
     const summary = await runPaperEngine({
-      account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params),
+      account, strategyId, strategyClass: loaded.cls, params, strategyVersion: strategyVersion(loaded, params), identity: strategyIdentity({ strategyId, loaded, params }),
       instrument: venue.instrument, initialCash: parseMoney(v.cash ?? '100000', '--cash'), sizing: parseSizing(v.sizing ?? 'units:1'),
       fees, risk, journal, venue, snapshotEvery, external: parseExternal(v.external), signal: stop.signal,
-      log: v.quiet ? undefined : { info: (msg) => process.stderr.write(`[${strategyId}] ${msg}\n`), warn: (msg) => process.stderr.write(`[${strategyId}] warning: ${msg}\n`) },
+      // Orders and fills as they flow, one log line each; the reports on stdout at start-up and at the stop.
+      onHandle: (h) => { logEngineEvents(h, venue.instrument, log); },
+      onTrading: (reconciliation, start) => process.stdout.write(startReport(reconciliation, start, v.quiet)),
+      log: { info: (msg) => log.info({ strategyId }, msg), warn: (msg) => log.warn({ strategyId }, msg) },
     });
-    const from = summary.fromSnapshot === undefined ? '' : ` after the snapshot at journal seq ${summary.fromSnapshot}`;
-    const out = v.quiet ? [] : [summary.restarted ? `restarted: replayed ${summary.replayedEvents} journaled order events${from}` : 'fresh journal'];
-    if (summary.snapshotSkipped) process.stderr.write(`warning: ${summary.snapshotSkipped}\n`);
-    process.stdout.write([...out, ...summary.reconciliation.lines, ...summary.final.lines, `trading state: ${summary.tradingState}`, ''].join('\n'));
+    if (summary.snapshotSkipped) log.warn(`warning: ${summary.snapshotSkipped}`);
+    process.stdout.write(endReport(summary));
     return summary.final.mismatch ? 1 : 0;
   } finally {
     process.off('SIGTERM', onSignal);
@@ -114,10 +127,23 @@ export const LIVE_HELP = `keel live --config keel.yaml --confirm-account ID: tra
   match, the venue is a live one (not a paper endpoint, sandbox or simulator), and a risk section is
   configured. Prints the venue, account and risk limits before trading; starts REDUCING (or HALTED) when the
   start-up reconciliation finds anything it cannot explain. Stop with SIGTERM or Ctrl-C.
+  Runs keel preflight first (limits, kill-switch test, verified backups, clock, alert channels) and refuses
+  to start unless every check passes; --override-preflight REASON starts anyway and journals the failed
+  checks with the reason and who overrode them. The clock's hard limit (clock.hardLimitMs) is never
+  overridden. --backups DIR and --kill-test-journal FILE as for keel preflight.
+  --vault FILE and --passphrase-file FILE as for keel paper --config.
+  --role active|standby as for keel paper --config (active/standby on a PostgreSQL journal).
 `;
 
 export async function liveCommand(argv: string[]): Promise<number> {
-  const { values: v } = parseFlags(argv, { config: { type: 'string' }, 'confirm-account': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } } as const, 'live');
+  const { values: v } = parseFlags(argv, {
+    config: { type: 'string' }, 'confirm-account': { type: 'string' }, quiet: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    vault: { type: 'string' }, 'passphrase-file': { type: 'string' }, role: { type: 'string' },
+    'override-preflight': { type: 'string' }, backups: { type: 'string' }, 'kill-test-journal': { type: 'string', multiple: true },
+  } as const, 'live');
   if (v.help) { process.stdout.write(LIVE_HELP); return 0; }
-  return runConfigured('live', required(v.config, '--config', 'e.g. --config keel.yaml'), { confirmAccount: v['confirm-account'], quiet: v.quiet });
+  return runConfigured('live', required(v.config, '--config', 'e.g. --config keel.yaml'), {
+    confirmAccount: v['confirm-account'], quiet: v.quiet, vault: v.vault, passphraseFile: v['passphrase-file'], role: parseRole(v.role),
+    preflight: { override: v['override-preflight'], backups: v.backups, killTestJournals: v['kill-test-journal'] },
+  });
 }

@@ -40,7 +40,11 @@ export function createLogger(o: LoggerOptions = {}): Logger {
   const pretty = o.pretty ?? process.stdout.isTTY === true;
   // Colour only when the lines go to our own terminal; a file or a test stream gets plain text.
   const prettify = pretty
-    ? pinoPretty.prettyFactory({ colorize: o.destination === undefined && process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' })
+    // One line per event: the order's id and event are already in the message, other fields follow inline.
+    ? pinoPretty.prettyFactory({
+      colorize: o.destination === undefined && process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,name,correlationId,event', singleLine: true, messageFormat: withCorrelationId,
+    })
     : undefined;
   const destination: DestinationStream = {
     write(line: string) {
@@ -55,4 +59,11 @@ export function createLogger(o: LoggerOptions = {}): Logger {
     redact: { paths: [...DEFAULT_REDACT_PATHS, ...(o.redact ?? [])], censor: REDACTED },
     serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
   }, destination);
+}
+
+/** A pretty line names its order: the correlation id goes in front of a message that does not already say it. */
+function withCorrelationId(log: Record<string, unknown>, messageKey: string): string {
+  const msg = String(log[messageKey] ?? '');
+  const id = log.correlationId;
+  return typeof id === 'string' && !msg.includes(id) ? `[${id}] ${msg}` : msg;
 }

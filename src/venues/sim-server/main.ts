@@ -64,10 +64,11 @@ export async function simVenueCommand(argv: string[]): Promise<void> {
   const spec: Partial<InstrumentSpec> = {
     ...(f.tick !== undefined ? { priceTick: f.tick } : {}), ...(f.lot !== undefined ? { lotSize: f.lot } : {}), ...(f.timezone !== undefined ? { timeZone: f.timezone } : {}),
   };
+  const port = num(f.port, '--port', { min: 0, integer: true }) ?? 0;
   const server = await startSimVenueServer({
     dataPath: f.data,
     ...(f.instrument !== undefined || Object.keys(spec).length > 0 ? { instrument: { ...spec, id: f.instrument ?? '' } } : {}),
-    port: num(f.port, '--port', { min: 0, integer: true }) ?? 0,
+    port,
     host: f.host ?? '127.0.0.1',
     barIntervalMs: num(f['bar-ms'], '--bar-ms', { min: 0.001 }) ?? 5,
     untilBar: num(f['until-bar'], '--until-bar', { min: 0, integer: true }),
@@ -78,6 +79,10 @@ export async function simVenueCommand(argv: string[]): Promise<void> {
     limitFill,
     participationRate: num(f.participation, '--participation', { min: 0 }),
     name: f.name,
+    onReplayEnd: (bars) => process.stderr.write(`replay finished: all ${bars} bars replayed; no more market data will come\n`),
+  }).catch((e: unknown) => {
+    if ((e as { code?: unknown }).code === 'EADDRINUSE') throw new KeelError('PORT_IN_USE', 'is already in use', { field: '--port', value: port, hint: 'stop the other process, or pick another port; 0 picks a free one' });
+    throw e;
   });
   const stop = () => { void server.close().then(() => process.exit(0)); };
   process.on('SIGTERM', stop);

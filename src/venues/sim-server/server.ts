@@ -37,6 +37,8 @@ export interface SimVenueServerOptions {
   readonly participationRate?: number;
   /** The venue's name: prefix of its venue order ids and trade ids (default `sim`, as the in-process venue). */
   readonly name?: string;
+  /** Called once the data is used up (the last bar replayed); the CLI says so, since nothing else will. */
+  readonly onReplayEnd?: (barsReplayed: number) => void;
 }
 
 export interface SimVenueServerStats {
@@ -99,7 +101,10 @@ export async function startSimVenueServer(o: SimVenueServerOptions): Promise<Sim
   const market = new MarketReplay({
     bars: data.bars, untilBar: o.untilBar, barIntervalMs: o.barIntervalMs,
     onBar: (bar) => { for (const s of sessions.values()) send(s, { op: 'market', event: bar }); },
-    onEnd: () => { for (const s of sessions.values()) send(s, { op: 'end' }); },
+    onEnd: () => {
+      for (const s of sessions.values()) send(s, { op: 'end' });
+      o.onReplayEnd?.(market.nextBar);
+    },
   });
 
   const sendError = (slot: AccountSlot, message: string): void => {
