@@ -1,6 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { pathOf } from './error-replies.ts';
+import { auditDenied, type AuditRecorder } from '../security/index.ts';
 
 /** What the operator must do when no token is configured (the 403 message). */
 export const NO_TOKEN_MESSAGE = 'operator actions are disabled: configure an API token (set KEEL_API_TOKEN) and restart';
@@ -33,15 +34,24 @@ export function bearerOf(header: string | undefined): string | undefined {
  * @example
  * app.post('/api/kill', { onRequest: requireToken(o.token, log) }, handler);
  */
-export function requireToken(token: string | undefined, log: (line: string) => void) {
+export function requireToken(token: string | undefined, log: (line: string) => void, audit?: AuditRecorder) {
   const configured = token !== undefined && token !== '' ? token : undefined;
+  // A refused attempt at an operator action is a failed sign-in: who tried, from where, at what.
+  const refused = (req: FastifyRequest, why: string) => audit?.record({
+    actor: 'anonymous', origin: `ip:${req.ip}`, action: 'login.failed', target: `${req.method} ${pathOf(req)}`, result: auditDenied(why),
+  });
   return async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
     // Answering from an async hook: send, then return the reply so that fastify stops here.
-    if (configured === undefined) return reply.code(403).send({ error: NO_TOKEN_MESSAGE });
+    if (configured === undefined) {
+      refused(req, 'operator actions are disabled (no API token configured)');
+      return reply.code(403).send({ error: NO_TOKEN_MESSAGE });
+    }
     const given = bearerOf(req.headers.authorization);
     if (given === undefined || !tokenMatches(given, configured)) {
+      const why = given === undefined ? 'no bearer token' : 'wrong bearer token';
       // Never log the header: a wrong token is often the right one for another system.
-      log(`refused ${req.method} ${pathOf(req)} from api:${req.ip}: ${given === undefined ? 'no bearer token' : 'wrong bearer token'}`);
+      log(`refused ${req.method} ${pathOf(req)} from api:${req.ip}: ${why}`);
+      refused(req, why);
       return reply.code(401).send({ error: given === undefined ? 'missing bearer token (send Authorization: Bearer <token>)' : 'wrong bearer token' });
     }
     return undefined;

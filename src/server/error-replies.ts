@@ -49,7 +49,7 @@ export function errorReply(err: FastifyError, req: FastifyRequest): { status: nu
 const CLIENT_ERRORS: Readonly<Record<string, string>> = {
   FST_ERR_CTP_INVALID_JSON_BODY: 'body: is not valid JSON',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'content-type: is not supported (send application/json)',
-  FST_ERR_CTP_BODY_TOO_LARGE: 'body: is too large',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body: is larger than 65536 bytes (an action\'s body is a few fields)',
 };
 
 /** The path without the query string: a query may carry anything, including a pasted secret. */

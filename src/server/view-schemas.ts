@@ -1,5 +1,5 @@
 import type {
-  ActionResult, AlertView, EngineStatus, EquityPoint, FillView, OrderView, PnlView, PositionView, RiskView, StrategyView,
+  ActionResult, AlertView, EngineStatus, HaStatus, StandbyView, EquityPoint, FillView, OrderView, PnlView, PositionView, RiskView, StrategyView,
 } from '../runtime/index.ts';
 
 /**
@@ -49,6 +49,21 @@ const statusProps = {
     type: 'object',
     required: ['kind', 'location', 'pendingAppends', 'healthy'],
     properties: { kind: { type: 'string', enum: ['sqlite', 'postgres'] }, location: str, pendingAppends: int, healthy: bool },
+  },
+  ha: {
+    type: 'object',
+    description: 'active/standby: this node, its fencing epoch and the standbys it sees; absent for a single engine',
+    required: ['node', 'role', 'epoch', 'leaseMs', 'renewedAgoMs', 'lastSeq', 'standbys'],
+    properties: {
+      node: str, role: { type: 'string', enum: ['active', 'stepped-down'] }, epoch: int, leaseMs: int, renewedAgoMs: nullable('number'), lastSeq: int,
+      standbys: {
+        type: 'array',
+        items: {
+          type: 'object', required: ['node', 'seenSeq', 'lagEvents', 'heartbeatAgoMs', 'api'],
+          properties: { node: str, seenSeq: int, lagEvents: int, heartbeatAgoMs: int, api: nullable('string') } satisfies Props<StandbyView>,
+        },
+      },
+    } satisfies Props<HaStatus>,
   },
 } satisfies Props<EngineStatus>;
 
@@ -141,7 +156,7 @@ function view<T>(id: string, description: string, properties: Props<T>, optional
 /** The shared schemas, in the order they are registered (a schema's `$ref`s must be registered first). */
 export const VIEW_SCHEMAS = [
   view<StrategyView>('StrategyView', 'A strategy running in the engine.', strategyProps),
-  view<EngineStatus>('EngineStatus', 'The engine at a glance: account, venue, trading state, strategies, journal.', statusProps, ['lastMarketEventAt']),
+  view<EngineStatus>('EngineStatus', 'The engine at a glance: account, venue, trading state, strategies, journal.', statusProps, ['lastMarketEventAt', 'ha']),
   view<PositionView>('PositionView', 'A position in one instrument.', positionProps),
   view<OrderView>('OrderView', 'An order, as the OMS knows it.', orderProps),
   view<FillView>('FillView', 'A fill (execution), with slippage against the decision price.', fillProps),
@@ -152,7 +167,8 @@ export const VIEW_SCHEMAS = [
   view<ActionResult>('ActionResult', 'The answer to an operator action: ok, or refused with the reason (HTTP 409).', actionResultProps),
   {
     $id: 'ErrorReply', title: 'ErrorReply', description: 'A request the API could not serve, in one line.',
-    type: 'object', required: ['error'], properties: { error: str },
+    type: 'object', required: ['error'],
+    properties: { error: str, missing: { type: 'string', description: 'what the request lacks (401/403): authentication, totp, csrf, or the permission it needs' } },
   },
   {
     $id: 'Readiness', title: 'Readiness', description: 'Whether the engine can trade safely now, and if not, why.',

@@ -15,6 +15,7 @@ const require = createRequire(import.meta.url);
 const ASSETS: Readonly<Record<string, { file: string; type: string }>> = {
   'dashboard.js': { file: join(here, 'assets/dashboard.js'), type: 'text/javascript; charset=utf-8' },
   'backtest.js': { file: join(here, 'assets/backtest.js'), type: 'text/javascript; charset=utf-8' },
+  'login.js': { file: join(here, 'assets/login.js'), type: 'text/javascript; charset=utf-8' },
   'dom.js': { file: join(here, 'assets/dom.js'), type: 'text/javascript; charset=utf-8' },
   'style.css': { file: join(here, 'assets/style.css'), type: 'text/css; charset=utf-8' },
   'lightweight-charts.js': { file: join(dirname(require.resolve('lightweight-charts/package.json')), 'dist/lightweight-charts.standalone.production.js'), type: 'text/javascript; charset=utf-8' },
@@ -40,9 +41,11 @@ export async function dashboardPlugin(app: FastifyInstance): Promise<void> {
   };
   app.get('/', { schema: { hide: true } }, page('dashboard'));
   app.get('/backtest', { schema: { hide: true } }, page('backtest'));
+  app.get('/login', { schema: { hide: true } }, page('login'));
   app.get('/assets/:name', { schema: { hide: true } }, async (req, reply) => {
     const name = (req.params as { name: string }).name;
-    const asset = ASSETS[name];
+    // Own keys only: `__proto__` or `constructor` must be a 404, not Object.prototype.
+    const asset = Object.hasOwn(ASSETS, name) ? ASSETS[name] : undefined;
     if (asset === undefined) return reply.code(404).send({ error: `no asset ${name}` });
     let body = cache.get(name);
     if (body === undefined) { body = readFileSync(asset.file); cache.set(name, body); }

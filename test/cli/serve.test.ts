@@ -7,16 +7,10 @@ import { join, resolve } from 'node:path';
 import type { EngineHandle, FillView, OrderView, PnlView, PositionView } from '../../src/runtime/index.ts';
 import { ROOT } from '../helpers/cli.ts';
 import { openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars } from '../helpers/alpaca-paper.ts';
+import { until } from '../helpers/wait.ts';
 
 const TOKEN = 'serve-token-3f9a71c2';
 
-async function until(what: string, cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 test('keel serve: the dashboard and API over the journal a running paper engine writes, matching the engine, following it, refusing actions', { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-serve-'));

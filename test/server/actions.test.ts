@@ -4,15 +4,17 @@ import { startHarness, TOKEN, type Harness } from './api-harness.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
 
 /** Every action: its URL, a valid body, the engine method it reaches and the arguments it must arrive with. */
-const ACTIONS: Array<{ url: string; route: string; body?: unknown; method: string; args: (actor: string) => unknown[] }> = [
+const ACTIONS: Array<{ url: string; route: string; body?: unknown; method: string; args: (by: unknown) => unknown[] }> = [
   { url: '/api/orders/sma-cross-7/cancel', route: '/api/orders/{id}/cancel', method: 'cancelOrder', args: (a) => ['sma-cross-7', a] },
   { url: '/api/orders/cancel-all', route: '/api/orders/cancel-all', method: 'cancelAll', args: (a) => [a] },
-  { url: '/api/kill', route: '/api/kill', body: { flatten: true, reason: 'fat finger' }, method: 'killSwitch', args: (a) => [{ flatten: true, reason: 'fat finger', actor: a }] },
-  { url: '/api/rearm', route: '/api/rearm', body: { reason: 'checked the books' }, method: 'rearm', args: (a) => [{ reason: 'checked the books', actor: a }] },
+  { url: '/api/kill', route: '/api/kill', body: { flatten: true, reason: 'fat finger' }, method: 'killSwitch', args: (a) => [{ flatten: true, reason: 'fat finger', by: a }] },
+  { url: '/api/rearm', route: '/api/rearm', body: { reason: 'checked the books' }, method: 'rearm', args: (a) => [{ reason: 'checked the books', by: a }] },
   { url: '/api/strategies/sma-cross/pause', route: '/api/strategies/{id}/pause', method: 'pauseStrategy', args: (a) => ['sma-cross', a] },
   { url: '/api/strategies/sma-cross/resume', route: '/api/strategies/{id}/resume', method: 'resumeStrategy', args: (a) => ['sma-cross', a] },
 ];
 const ACTOR = 'api:127.0.0.1';
+/** Who the engine is told asked: the API token's holder, from the test's loopback address. */
+const OPERATOR = { actor: 'token', origin: 'ip:127.0.0.1' };
 
 describe('operator actions', () => {
   let h: Harness;
@@ -38,7 +40,7 @@ describe('operator actions', () => {
       assert.equal(ok.status, 200, ok.text);
       assert.deepEqual(ok.body, { ok: true, message: `${a.method} done` });
       assert.equal(schemas.check('POST', a.route, 200, ok.body), '');
-      assert.deepEqual(h.engine.calls, [{ method: a.method, args: a.args(ACTOR) }]);
+      assert.deepEqual(h.engine.calls, [{ method: a.method, args: a.args(OPERATOR) }]);
       assert.ok(h.logs.includes(`POST ${a.url} by ${ACTOR}: done: ${a.method} done`), h.logs.join('\n'));
     });
 

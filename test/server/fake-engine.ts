@@ -1,5 +1,5 @@
 import type {
-  ActionResult, AlertView, EngineHandle, EngineStatus, EquityPoint, FillView, OrderView, PnlView, PositionView, RiskView, StreamEvent,
+  ActionResult, AlertView, EngineHandle, EngineStatus, EquityPoint, FillView, Operator, OrderView, PnlView, PositionView, RiskView, StreamEvent,
 } from '../../src/runtime/index.ts';
 
 /** One call the API made into the engine: a read with its arguments, or an action. */
@@ -83,12 +83,12 @@ export class FakeEngine implements EngineHandle {
   risk(): RiskView { return this.record('risk', [], this.riskView); }
   alerts(limit?: number): AlertView[] { return this.record('alerts', [limit], this.alertsView); }
 
-  cancelOrder(clientOrderId: string, actor: string): ActionResult { return this.act('cancelOrder', [clientOrderId, actor]); }
-  cancelAll(actor: string): ActionResult { return this.act('cancelAll', [actor]); }
-  killSwitch(o: { flatten: boolean; reason: string; actor: string }): ActionResult { return this.act('killSwitch', [o]); }
-  rearm(o: { reason: string; actor: string }): ActionResult { return this.act('rearm', [o]); }
-  pauseStrategy(strategyId: string, actor: string): ActionResult { return this.act('pauseStrategy', [strategyId, actor]); }
-  resumeStrategy(strategyId: string, actor: string): ActionResult { return this.act('resumeStrategy', [strategyId, actor]); }
+  cancelOrder(clientOrderId: string, by: Operator): ActionResult { return this.act('cancelOrder', [clientOrderId, by]); }
+  cancelAll(by: Operator): ActionResult { return this.act('cancelAll', [by]); }
+  killSwitch(o: { flatten: boolean; reason: string; by: Operator }): ActionResult { return this.act('killSwitch', [o]); }
+  rearm(o: { reason: string; by: Operator }): ActionResult { return this.act('rearm', [o]); }
+  pauseStrategy(strategyId: string, by: Operator): ActionResult { return this.act('pauseStrategy', [strategyId, by]); }
+  resumeStrategy(strategyId: string, by: Operator): ActionResult { return this.act('resumeStrategy', [strategyId, by]); }
 
   subscribe(listener: (event: StreamEvent) => void): () => void {
     this.listeners.add(listener);

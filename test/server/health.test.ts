@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startApiServer } from '../../src/server/index.ts';
 import { readiness } from '../../src/server/readiness.ts';
-import { bindWarning } from '../../src/server/bind-warning.ts';
+import { checkBindRule } from '../../src/security/index.ts';
+import type { KeelError } from '../../src/model/index.ts';
 import { startHarness } from './api-harness.ts';
 import { FakeEngine } from './fake-engine.ts';
 import { OpenApiValidator } from './openapi-validator.ts';
@@ -72,11 +73,16 @@ test('/metrics serves the configured Prometheus text with its content type, and 
   }
 });
 
-test('binding beyond loopback without a token is warned about; loopback or a token is not', () => {
-  assert.match(bindWarning('0.0.0.0', undefined) ?? '', /^warning: the API listens on 0\.0\.0\.0 without a token/);
-  assert.match(bindWarning('192.168.1.20', '') ?? '', /without a token/);
-  assert.equal(bindWarning('0.0.0.0', 'kt_x'), undefined);
-  for (const host of ['127.0.0.1', '127.0.1.1', 'localhost', '::1']) assert.equal(bindWarning(host, undefined), undefined, host);
+test('binding beyond loopback needs TLS and a token (users, once configured); loopback needs neither', () => {
+  const refused = (f: Parameters<typeof checkBindRule>[0], missing: RegExp) => assert.throws(() => checkBindRule(f), (e: KeelError) =>
+    e.code === 'API_BIND_REFUSED' && missing.test(e.message) && !e.message.includes('\n'));
+  refused({ host: '0.0.0.0', tls: false, token: false }, /^api\.host = "0\.0\.0\.0": is reachable from other machines, so it needs TLS \(api\.tls: cert and key; keel tls self-signed makes them\) and an API token \(KEEL_API_TOKEN\); nothing is listening/);
+  refused({ host: '192.168.1.20', tls: true, token: false }, /needs an API token \(KEEL_API_TOKEN\); nothing/);
+  refused({ host: '::', tls: false, token: true }, /needs TLS \(api\.tls/);
+  refused({ host: '10.0.0.5', tls: true, token: true, usersConfigured: false }, /needs users \(keel users add\)/);
+  checkBindRule({ host: '0.0.0.0', tls: true, token: true });
+  checkBindRule({ host: '0.0.0.0', tls: true, token: false, usersConfigured: true });
+  for (const host of ['127.0.0.1', '127.0.1.1', 'localhost', '::1']) checkBindRule({ host, tls: false, token: false });
 });
 
 test('the server binds 127.0.0.1 on a free port by default and logs nothing for it', async () => {

@@ -19,10 +19,17 @@ const ROUTES: ReadonlyArray<readonly [method: string, path: string, action: bool
   ['post', '/api/rearm', true],
   ['post', '/api/strategies/{id}/pause', true],
   ['post', '/api/strategies/{id}/resume', true],
+  ['get', '/api/rollout', false],
+  ['post', '/api/rollout/shadow', true],
+  ['post', '/api/rollout/promote', true],
+  ['post', '/api/rollout/rollback', true],
   ['get', '/api/stream', false],
   ['get', '/healthz', false],
   ['get', '/readyz', false],
   ['get', '/metrics', false],
+  ['post', '/api/login', false],
+  ['get', '/api/session', false],
+  ['post', '/api/logout', false],
 ];
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace']);
 
@@ -43,7 +50,9 @@ describe('GET /openapi.json', () => {
     assert.match(doc.openapi, /^3\.1\.\d+$/);
     assert.equal(typeof doc.info.title, 'string');
     assert.match(doc.info.version, /^\d+\.\d+\.\d+$/);
-    assert.deepEqual(doc.components.securitySchemes.bearer, { type: 'http', scheme: 'bearer', description: 'KEEL_API_TOKEN' });
+    assert.deepEqual(Object.keys(doc.components.securitySchemes).sort(), ['bearer', 'session']);
+    assert.equal(doc.components.securitySchemes.bearer.scheme, 'bearer');
+    assert.deepEqual({ ...doc.components.securitySchemes.session, description: undefined }, { type: 'apiKey', in: 'cookie', name: 'keel_session', description: undefined });
   });
 
   test('lists exactly the API routes (the dashboard and the document itself are hidden)', () => {
@@ -68,8 +77,9 @@ describe('GET /openapi.json', () => {
       }
       for (const p of op.parameters ?? []) assert.ok(['query', 'path'].includes(p.in) && typeof p.name === 'string' && p.schema, where);
       if (action) {
-        assert.deepEqual(op.security, [{ bearer: [] }], where);
-        assert.deepEqual(Object.keys(op.responses).sort(), ['200', '400', '401', '403', '409'], where);
+        assert.deepEqual(op.security, [{ bearer: [] }, { session: [] }], where);
+        const fourEyes = path === '/api/rearm' ? ['202'] : [];
+        assert.deepEqual(Object.keys(op.responses).sort(), ['200', ...fourEyes, '400', '401', '403', '409', '429'], where);
       } else {
         assert.equal(op.security, undefined, where);
       }

@@ -4,6 +4,7 @@ import type { StreamEvent } from '../../src/runtime/index.ts';
 import { StreamHub, type StreamSocket } from '../../src/server/stream-hub.ts';
 import { startHarness } from './api-harness.ts';
 import { FakeEngine } from './fake-engine.ts';
+import { until } from '../helpers/wait.ts';
 
 interface Client {
   readonly ws: WebSocket;
@@ -20,13 +21,6 @@ async function connect(url: string): Promise<Client> {
   return { ws, messages, closed };
 }
 
-async function until(what: string, ok: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('the stream carries every pushed engine event as JSON, and summaries at most every 500 ms', { timeout: 10_000 }, async () => {
   const h = await startHarness();

@@ -5,6 +5,7 @@ import {
   controlPaths, FileTradingStateStore, sendControlCommand, type ControlAck, type ControlCommand, type EngineInfo, type SendResult,
 } from '../../ops/index.ts';
 import { parseFlags, required } from '../args.ts';
+import { API_FLAGS, API_FLAGS_HELP, postAction, type ApiAnswer } from '../api-action.ts';
 
 export const CONTROL_HELP = `keel kill | rearm | status: operate an engine through its control directory (--control DIR)
 
@@ -16,15 +17,19 @@ export const CONTROL_HELP = `keel kill | rearm | status: operate an engine throu
       an operator's decision to trade again (back to ACTIVE)
   keel status --control DIR [--timeout 10s]
       the engine's trading state and why
-  --by NAME        who you are, recorded with the change (default: your OS user name)
+  keel kill --api URL --token-file F [--totp CODE] [--cacert FILE] [--flatten] [--reason TEXT]
+  keel rearm --api URL --token-file F [--totp CODE] [--cacert FILE] --reason TEXT
+      the same through the engine's HTTP API, as the user whose token it is (roles, TOTP, four-eyes and
+      the audit trail apply; docs/api.md)
+${API_FLAGS_HELP}  --by NAME        who you are, recorded with the change (default: your OS user name; not with --api)
   --timeout T      how long to wait for the engine's answer: 500ms, 10s, 1m (default 10s); a command
                    the engine has not taken by then is withdrawn and never runs
   Exit status: 0 done, 1 the engine did not answer or refused, 2 bad arguments.
 `;
 
 const COMMON = { control: { type: 'string' }, timeout: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
-const KILL_OPTIONS = { ...COMMON, flatten: { type: 'boolean' }, reason: { type: 'string' }, by: { type: 'string' } } as const;
-const REARM_OPTIONS = { ...COMMON, reason: { type: 'string' }, by: { type: 'string' } } as const;
+const KILL_OPTIONS = { ...COMMON, ...API_FLAGS, flatten: { type: 'boolean' }, reason: { type: 'string' }, by: { type: 'string' } } as const;
+const REARM_OPTIONS = { ...COMMON, ...API_FLAGS, reason: { type: 'string' }, by: { type: 'string' } } as const;
 
 const CONTROL_HINT = "the engine's control directory, e.g. --control run/control";
 
@@ -32,6 +37,10 @@ const CONTROL_HINT = "the engine's control directory, e.g. --control run/control
 export async function killCommand(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, KILL_OPTIONS, 'kill');
   if (v.help) { process.stdout.write(CONTROL_HELP); return 0; }
+  if (v.api !== undefined) {
+    const reason = textFlag(v.reason ?? 'manual kill from the command line', '--reason');
+    return viaApi('kill', await postAction({ ...v, api: v.api, timeout: timeoutFlag(v.timeout) }, '/api/kill', { flatten: v.flatten === true, reason }));
+  }
   const dir = required(v.control, '--control', CONTROL_HINT);
   const by = operator(v.by);
   const reason = textFlag(v.reason ?? 'manual kill from the command line', '--reason');
@@ -64,8 +73,9 @@ export async function killCommand(argv: string[]): Promise<number> {
 export async function rearmCommand(argv: string[]): Promise<number> {
   const { values: v } = parseFlags(argv, REARM_OPTIONS, 'rearm');
   if (v.help) { process.stdout.write(CONTROL_HELP); return 0; }
-  const dir = required(v.control, '--control', CONTROL_HINT);
   const reason = textFlag(required(v.reason, '--reason', 'say why it is safe to trade again, e.g. --reason "venue recovered"'), '--reason');
+  if (v.api !== undefined) return viaApi('rearm', await postAction({ ...v, api: v.api, timeout: timeoutFlag(v.timeout) }, '/api/rearm', { reason }));
+  const dir = required(v.control, '--control', CONTROL_HINT);
   const by = operator(v.by);
   const r = await sendControlCommand(dir, { type: 'rearm', by, reason }, { timeoutMs: timeoutFlag(v.timeout) });
   if (!r.delivered) {
@@ -113,6 +123,16 @@ export async function statusCommand(argv: string[]): Promise<number> {
   out(`engine pid ${r.engine.pid}: ${r.engine.description}, started ${r.engine.startedAt}`);
   out(`state: ${stateLine(ack.status.state, ack.status.reason)}`);
   return 0;
+}
+
+/**
+ * The API's answer, said: 200 done (exit 0), 202 a four-eyes request waiting for a second risk user (exit 0),
+ * anything else refused (exit 1) with the server's one line (what is missing: a code, a role, the token).
+ */
+function viaApi(what: 'kill' | 'rearm', a: ApiAnswer): number {
+  if (a.status === 200) { out(a.message); return 0; }
+  if (a.status === 202) { out(`requested: ${a.message}`); return 0; }
+  return fail(`${what} refused by the API (${a.status}): ${a.message}`);
 }
 
 /** The ack of a delivered command, or undefined after printing why there is none (or why it failed). */

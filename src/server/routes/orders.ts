@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { idParams, ordersQuery } from '../request-schemas.ts';
 import { listOf } from '../view-schemas.ts';
-import { actionOptions, actorOf, answerAction, readResponses, type RouteContext } from './route-context.ts';
+import { actionOptions, operatorOf, answerAction, readResponses, type RouteContext } from './route-context.ts';
 
 /**
  * Orders: `GET /api/orders?open=true&limit=N`, and the operator's cancels `POST /api/orders/:id/cancel`,
@@ -20,9 +20,9 @@ export function orderRoutes(app: FastifyInstance, ctx: RouteContext): void {
 
   app.post<{ Params: { id: string } }>('/api/orders/:id/cancel', actionOptions(ctx, {
     tags: ['orders'], summary: 'Cancel one working order, by client order id', params: idParams,
-  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.cancelOrder(req.params.id, actorOf(req))));
+  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.cancelOrder(req.params.id, operatorOf(req))));
 
   app.post('/api/orders/cancel-all', actionOptions(ctx, {
     tags: ['orders'], summary: 'Cancel every working order (trading state unchanged)',
-  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.cancelAll(actorOf(req))));
+  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.cancelAll(operatorOf(req))));
 }

@@ -1,13 +1,14 @@
-import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import type { ActionResult, EngineHandle } from '../../runtime/index.ts';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AccessControl } from '../auth/access-control.ts';
+import { describeOperator, type ActionResult, type EngineHandle, type Operator } from '../../runtime/index.ts';
 import { pathOf } from '../error-replies.ts';
 import { ref } from '../view-schemas.ts';
 
-/** What every route file gets: the engine's handle, the token check for actions, and the log. */
+/** What every route file gets: the engine's handle, the access control (who is asking, four-eyes), and the log. */
 export interface RouteContext {
   readonly engine: EngineHandle;
-  /** `onRequest` hook of every operator action (bearer-token.ts). */
-  readonly requireToken: onRequestAsyncHookHandler;
+  /** Authentication and authorisation run as global hooks (server/auth); routes read who asked from it. */
+  readonly access: AccessControl;
   readonly log: (line: string) => void;
 }
 
@@ -20,22 +21,31 @@ export function readResponses(view: object, description: string): Record<number,
 export const ACTION_RESPONSES = {
   200: { ...ref('ActionResult'), description: 'done' },
   400: { ...ref('ErrorReply'), description: 'bad path parameter or body' },
-  401: { ...ref('ErrorReply'), description: 'missing or wrong bearer token' },
-  403: { ...ref('ErrorReply'), description: 'no token configured: actions are disabled' },
+  401: { ...ref('ErrorReply'), description: 'not authenticated, or (kill, re-arm) no valid TOTP code; `missing` says which' },
+  403: { ...ref('ErrorReply'), description: 'authenticated but lacking the permission (`missing` names it), a failed CSRF check, or (no users) no token configured' },
+  429: { ...ref('ErrorReply'), description: 'the user name or address is locked out after repeated failed codes' },
   409: { ...ref('ActionResult'), description: 'refused by the engine (ok: false, with the reason)' },
 } as const;
 
-/** An operator action's route options: token first, then the schemas. */
-export function actionOptions(ctx: RouteContext, schema: { tags: string[]; summary: string; description?: string; params?: object; body?: object }) {
-  return { onRequest: ctx.requireToken, schema: { ...schema, security: [{ bearer: [] }], response: ACTION_RESPONSES } };
+const SECURITY: Array<Record<string, string[]>> = [{ bearer: [] }, { session: [] }];
+
+/** An operator action's route options (authentication and authorisation are global hooks: server/auth). */
+export function actionOptions(_ctx: RouteContext, schema: { tags: string[]; summary: string; description?: string; params?: object; body?: object }, responses: Record<number, object> = {}) {
+  return { schema: { ...schema, security: SECURITY, response: { ...ACTION_RESPONSES, ...responses } } };
 }
 
 /**
- * Who did it, as journaled with the action: the API and the caller's address. There are no user accounts yet
- * (the security issue adds them); the address is what an operator can trace.
+ * Who asks, for the journal and the audit trail: the signed-in user (`user:alice`), or in the legacy mode the
+ * holder of the API token, from the caller's address (`req.ip`: the socket's peer, since no proxy is trusted).
  */
+export function operatorOf(req: FastifyRequest): Operator {
+  const user = req.keelAuth?.principal.user;
+  return { actor: user === undefined ? 'token' : `user:${user}`, origin: `ip:${req.ip}` };
+}
+
+/** The operator as logs and the journal name them ("api:127.0.0.1"). */
 export function actorOf(req: FastifyRequest): string {
-  return `api:${req.ip}`;
+  return describeOperator(operatorOf(req));
 }
 
 /**
@@ -43,7 +53,7 @@ export function actorOf(req: FastifyRequest): string {
  * ACTIVE), and log it, since an operator action on a trading engine must leave a trace outside the journal too.
  *
  * @example
- * return answerAction(ctx, req, reply, ctx.engine.cancelAll(actorOf(req)));
+ * return answerAction(ctx, req, reply, ctx.engine.cancelAll(operatorOf(req)));
  */
 export function answerAction(ctx: RouteContext, req: FastifyRequest, reply: FastifyReply, result: ActionResult): FastifyReply {
   ctx.log(`${req.method} ${pathOf(req)} by ${actorOf(req)}: ${result.ok ? 'done' : 'refused'}: ${result.message}`);

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { idParams } from '../request-schemas.ts';
-import { actionOptions, actorOf, answerAction, type RouteContext } from './route-context.ts';
+import { actionOptions, operatorOf, answerAction, type RouteContext } from './route-context.ts';
 
 /**
  * `POST /api/strategies/:id/pause` and `/resume` (bearer token). A paused strategy hears no market data and
@@ -12,9 +12,9 @@ import { actionOptions, actorOf, answerAction, type RouteContext } from './route
 export function strategyRoutes(app: FastifyInstance, ctx: RouteContext): void {
   app.post<{ Params: { id: string } }>('/api/strategies/:id/pause', actionOptions(ctx, {
     tags: ['strategies'], summary: 'Pause a strategy (it hears no market data; its working orders stay)', params: idParams,
-  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.pauseStrategy(req.params.id, actorOf(req))));
+  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.pauseStrategy(req.params.id, operatorOf(req))));
 
   app.post<{ Params: { id: string } }>('/api/strategies/:id/resume', actionOptions(ctx, {
     tags: ['strategies'], summary: 'Resume a paused strategy', params: idParams,
-  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.resumeStrategy(req.params.id, actorOf(req))));
+  }), async (req, reply) => answerAction(ctx, req, reply, ctx.engine.resumeStrategy(req.params.id, operatorOf(req))));
 }

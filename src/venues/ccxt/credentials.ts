@@ -27,7 +27,7 @@ export function credentialEnvNames(exchange: string): { apiKey: string; secret: 
  */
 export function resolveCredentials(
   exchange: string,
-  fromConfig: { apiKey?: string; secret?: string; password?: string },
+  fromConfig: { apiKey?: string | Secret; secret?: string | Secret; password?: string | Secret },
   env: Readonly<Record<string, string | undefined>>,
 ): CcxtCredentials {
   const names = credentialEnvNames(exchange);
@@ -38,5 +38,5 @@ export function resolveCredentials(
   const c = loadCredentials({
     keyId: fromConfig.apiKey, secret: fromConfig.secret, keyIdEnv: names.apiKey, secretEnv: names.secret, env, venue: `ccxt.${exchange}`,
   });
-  return { apiKey: c.keyId, secret: c.secret, password: password ? new Secret(password) : undefined };
+  return { apiKey: c.keyId, secret: c.secret, password: password === undefined || password === '' ? undefined : password instanceof Secret ? password : new Secret(password) };
 }

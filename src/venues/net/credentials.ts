@@ -1,5 +1,5 @@
-import { inspect } from 'node:util';
-import { KeelError } from '../../model/index.ts';
+import * as z from 'zod';
+import { KeelError, Secret } from '../../model/index.ts';
 
 /**
  * API credentials. A secret sits in a `Secret`, whose every printable form is `[redacted]`: a log line, a
@@ -9,36 +9,16 @@ import { KeelError } from '../../model/index.ts';
 
 const REDACTED = '[redacted]';
 
+// The class lives in model/ (alert channels and the vault use it too); re-exported here for the adapters.
+export { Secret };
+
 /**
- * A string that never prints.
- *
- * @example
- * const s = new Secret('abc'); `${s}` // '[redacted]'; s.reveal() // 'abc'
+ * A credential in an adapter's config schema: text, or a `Secret` (a `secret:NAME` reference the run config
+ * resolved from the vault). A wrong type reads as it did when only text was allowed.
  */
-export class Secret {
-  readonly #value: string;
-
-  constructor(value: string) {
-    this.#value = value;
-  }
-
-  /** The secret itself: only for the authentication header or message. */
-  reveal(): string {
-    return this.#value;
-  }
-
-  toString(): string {
-    return REDACTED;
-  }
-
-  toJSON(): string {
-    return REDACTED;
-  }
-
-  [inspect.custom](): string {
-    return REDACTED;
-  }
-}
+export const credentialField = z.union([z.string().min(1), z.instanceof(Secret)], {
+  error: (iss) => (iss.code === 'invalid_union' ? `Invalid input: expected string, received ${Array.isArray(iss.input) ? 'array' : iss.input === null ? 'null' : typeof iss.input}` : undefined),
+});
 
 /** A key id (public, names the account) and its secret. */
 export interface Credentials {
@@ -47,8 +27,8 @@ export interface Credentials {
 }
 
 export interface CredentialSource {
-  /** From configuration; wins over the environment. */
-  readonly keyId?: string;
+  /** From configuration (or the vault); wins over the environment. */
+  readonly keyId?: string | Secret;
   readonly secret?: string | Secret;
   /** Environment variable names, e.g. APCA_API_KEY_ID / APCA_API_SECRET_KEY. */
   readonly keyIdEnv: string;
@@ -67,7 +47,7 @@ export interface CredentialSource {
  */
 export function loadCredentials(s: CredentialSource): Credentials {
   const env = s.env ?? process.env;
-  const keyId = nonEmpty(s.keyId) ?? nonEmpty(env[s.keyIdEnv]);
+  const keyId = nonEmpty(s.keyId instanceof Secret ? s.keyId.reveal() : s.keyId) ?? nonEmpty(env[s.keyIdEnv]);
   const secretValue = s.secret instanceof Secret ? s.secret.reveal() : nonEmpty(s.secret) ?? nonEmpty(env[s.secretEnv]);
   if (keyId === undefined) {
     throw new KeelError('MISSING_CREDENTIALS', `no API key id for ${s.venue}`, { field: `${s.venue}.keyId`, hint: `set it in the config or the ${s.keyIdEnv} environment variable` });

@@ -4,6 +4,8 @@ import { retry } from './backoff.ts';
 import type { TokenBucket } from './rate-limit.ts';
 import { parseJsonKeepingIds } from './json-ids.ts';
 import { parseHttpDate, type ClockSkew } from './clock-skew.ts';
+import type { Dispatcher } from 'undici';
+import { certificateProblem } from './tls-trust.ts';
 
 /**
  * A thin JSON client over Node's global `fetch`, with what every venue adapter needs and venue SDKs hide: a
@@ -18,9 +20,10 @@ export type HttpMethod = 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE';
  * Why a request failed. `not-sent`: the connection was never made, the venue saw nothing. `timeout` and
  * `network` (connection lost after sending): the venue may or may not have acted. `status`: the venue
  * answered with an error status. `invalid-response`: a success status with a body that is not JSON.
- * `aborted`: the caller gave up.
+ * `aborted`: the caller gave up. `tls`: the venue's certificate was refused during the handshake, so nothing
+ * was sent (and trying again will not help).
  */
-export type HttpFailure = 'not-sent' | 'timeout' | 'network' | 'status' | 'invalid-response' | 'aborted';
+export type HttpFailure = 'not-sent' | 'tls' | 'timeout' | 'network' | 'status' | 'invalid-response' | 'aborted';
 
 /** A failed request; the message names venue, method, path, status and the venue's words, nothing else. */
 export class HttpError extends Error {
@@ -66,7 +69,7 @@ export class HttpError extends Error {
 export function isTransient(e: unknown): boolean {
   if (!(e instanceof HttpError)) return false;
   if (e.kind === 'status') return e.status === 429 || (e.status ?? 0) >= 500;
-  return e.kind !== 'aborted';
+  return e.kind !== 'aborted' && e.kind !== 'tls';
 }
 
 export interface HttpClientOptions {
@@ -85,6 +88,8 @@ export interface HttpClientOptions {
   readonly skew?: ClockSkew;
   /** Injectable for tests. */
   readonly fetch?: typeof fetch;
+  /** The undici dispatcher of every request (`venueDispatcher`: trusts a configured CA besides the public roots). */
+  readonly dispatcher?: Dispatcher;
   /** One event per attempt, for logs and metrics (no headers, no bodies). */
   readonly onEvent?: (e: HttpEvent) => void;
 }
@@ -122,6 +127,20 @@ export interface HttpResponse<T = unknown> {
   readonly headers: Headers;
   readonly sentAt: number;
   readonly receivedAt: number;
+}
+
+let sendGuard: (() => string | undefined) | undefined;
+
+/**
+ * Install the check every venue request that changes something (POST, PATCH, DELETE) passes right before it
+ * leaves: a reason refuses it as `not-sent` (its outcome is certain: the venue never saw it). An active of an
+ * active/standby pair installs its lease's check, so that a request queued behind a rate limit while the
+ * process was paused is not sent on waking. One per process (one engine per process); undefined removes it.
+ *
+ * @example guardVenueRequests(() => keeper.leaseProblem());
+ */
+export function guardVenueRequests(guard: (() => string | undefined) | undefined): void {
+  sendGuard = guard;
 }
 
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'UND_ERR_CONNECT_TIMEOUT', 'EHOSTUNREACH', 'ENETUNREACH']);
@@ -166,16 +185,25 @@ export class HttpClient {
     if (req.body !== undefined) headers['content-type'] = 'application/json';
     const fail = (kind: HttpFailure, extra: { status?: number; venueMessage?: string; retryAfterMs?: number; venueCode?: string; detail?: string } = {}) =>
       new HttpError({ venue: this.o.venue, method: req.method, path: req.path, kind, ...extra });
+    // The last moment before a request that changes something leaves (after any wait for a rate-limit token):
+    // an active/standby node that may have lost its lease meanwhile sends nothing (runtime/failover).
+    if (req.method !== 'GET') {
+      const refused = sendGuard?.();
+      if (refused !== undefined) throw fail('not-sent', { detail: `refused before sending: ${refused}` });
+    }
     const sentAt = Date.now();
     const event = (status?: number, error?: string) => this.o.onEvent?.({ venue: this.o.venue, method: req.method, path: req.path, attempt, ms: Date.now() - sentAt, status, error });
     let res: Response;
     let text: string;
     try {
-      res = await this.fetchFn(this.url(req), { method: req.method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body), signal });
+      const init = { method: req.method, headers, body: req.body === undefined ? undefined : JSON.stringify(req.body), signal };
+      // `dispatcher` is undici's extension of fetch's options (Node's fetch is undici).
+      res = await this.fetchFn(this.url(req), (this.o.dispatcher ? { ...init, dispatcher: this.o.dispatcher } : init) as RequestInit);
       text = await res.text();
     } catch (e) {
       const err = timeout.aborted ? fail('timeout', { detail: `no answer within ${req.timeoutMs ?? this.o.timeoutMs ?? 10_000} ms` })
         : req.signal?.aborted ? fail('aborted')
+        : certificateProblem(causeCode(e)) !== undefined ? fail('tls', { detail: `TLS certificate refused: ${certificateProblem(causeCode(e))} (${causeCode(e)}); nothing was sent` })
         : NOT_SENT_CODES.has(causeCode(e)) ? fail('not-sent', { detail: causeCode(e) })
         : fail('network', { detail: causeCode(e) || 'connection lost' });
       event(undefined, err.kind);

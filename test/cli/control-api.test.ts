@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selfSignedCertificate } from '../../src/security/index.ts';
+import { keelAsync } from '../helpers/cli.ts';
+import { startAuthHarness } from '../server/auth-harness.ts';
+
+/** `keel kill --api` and `keel rearm --api` against a real HTTPS server with users (in this process), as a person runs them. */
+test('keel kill/rearm --api over HTTPS: the user\'s token from a file, the TOTP code, four-eyes, and one line for each refusal', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-control-api-'));
+  const pair = await selfSignedCertificate();
+  const h = await startAuthHarness({ tls: { cert: pair.certPem, key: pair.keyPem }, auth: { fourEyesRearmMs: 60_000 } });
+  try {
+    const ca = join(dir, 'cert.pem');
+    writeFileSync(ca, pair.certPem);
+    for (const name of ['rita', 'rob', 'vera']) writeFileSync(join(dir, `${name}.token`), `${h.users.users[name].token}\n`, { mode: 0o600 });
+    const run = (args: string[]) => keelAsync([...args, '--api', h.api.url, '--cacert', ca], { cwd: dir });
+
+    const untrusted = await keelAsync(['kill', '--api', h.api.url, '--token-file', 'rita.token', '--totp', h.users.code('rita'), '--reason', 'drill'], { cwd: dir });
+    assert.equal(untrusted.code, 2);
+    assert.match(untrusted.stderr, /^keel: --api = "https:\/\/127\.0\.0\.1:\d+": cannot be reached: .*\(a self-signed certificate: pass --cacert tls\/cert\.pem\)\n$/);
+    const noFile = await run(['kill', '--reason', 'drill']);
+    assert.equal(noFile.code, 2);
+    assert.match(noFile.stderr, /^keel: --token-file: is required with --api \(a file holding your token/);
+    const badUrl = await keelAsync(['kill', '--api', 'ftp://x', '--token-file', 'rita.token'], { cwd: dir });
+    assert.match(badUrl.stderr, /^keel: --api = "ftp:\/\/x": is not an http\(s\) URL/);
+
+    const viewer = await run(['kill', '--token-file', 'vera.token', '--totp', h.users.code('vera'), '--reason', 'drill']);
+    assert.equal(viewer.code, 1);
+    assert.equal(viewer.stderr, 'keel: kill refused by the API (403): user vera (viewer) may not POST /api/kill: it needs permission risk.kill (role risk)\n');
+    const noCode = await run(['kill', '--token-file', 'rita.token', '--reason', 'drill']);
+    assert.equal(noCode.code, 1);
+    assert.match(noCode.stderr, /\(401\): POST \/api\/kill needs a TOTP code/);
+    const killed = await run(['kill', '--token-file', 'rita.token', '--totp', h.users.code('rita'), '--reason', 'drill', '--flatten']);
+    assert.equal(killed.code, 0, killed.stderr);
+    assert.equal(killed.stdout, 'killSwitch done\n');
+    assert.deepEqual((h.engine.callsOf('killSwitch')[0].args[0] as { flatten: boolean; reason: string }).flatten, true);
+
+    h.engine.statusView = { ...h.engine.statusView, tradingState: 'HALTED' };
+    const asked = await run(['rearm', '--token-file', 'rita.token', '--totp', h.users.code('rita', 1), '--reason', 'books checked']);
+    assert.equal(asked.code, 0, asked.stderr);
+    assert.match(asked.stdout, /^requested: re-arm requested by rita: a different risk user must confirm/);
+    const confirmed = await run(['rearm', '--token-file', 'rob.token', '--totp', h.users.code('rob'), '--reason', 'agreed']);
+    assert.equal(confirmed.code, 0, confirmed.stderr);
+    assert.equal(confirmed.stdout, 'rearm done\n');
+    for (const r of [killed, asked, confirmed, viewer, noCode]) assert.ok(!(r.stdout + r.stderr).includes('keel_'), 'the token is never printed');
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
