@@ -19,18 +19,33 @@ export interface JournalWriterOptions {
  * The engine's side of the journal: implements the execution engine's write-ahead port (a venue request is
  * sent only after its intent is durable) and records every order and risk event behind it. Appends are
  * fired in call order; the journal's group commit batches them without reordering.
+ *
+ * On a journal with synchronous commits (`appendNow`, SQLite), the first intent of a task (one callback of
+ * the event loop: a market event, a venue report) commits at once, with everything queued before it, and its
+ * request leaves before `beforeSend` returns: the market-event-to-order path then holds one commit and no
+ * wait for the end of the loop turn. Later intents of the same task, and any intent while an earlier one
+ * still waits for its commit, take the group commit as before, so a burst (the kill switch's cancels, many
+ * strategies on one bar) still costs one commit, and requests leave in the order they were made.
  */
 export class JournalWriter implements WriteAheadLog, RiskEventListener {
   private readonly journal: Journal;
   private readonly account: string;
   private readonly versionOf: (strategyId: string) => string | undefined;
   private readonly onFailure: (error: Error) => void;
-  /** Strategy and instrument of each order, for the stream of events that carry only the order id. */
-  private readonly orderStreams = new Map<string, { strategy: string; instrument: string }>();
+  /**
+   * Strategy, instrument and strategy version of each order, for the events that carry only the order id: a
+   * report or fill carries the version its order was submitted under, even after a new version took over.
+   */
+  private readonly orderStreams = new Map<string, { strategy: string; instrument: string; version: string | undefined }>();
   private inFlight = new Set<Promise<unknown>>();
   private failed: Error | undefined;
   /** Sequence of the last event handed over, once durable. */
   private lastWrite: Promise<number> | undefined;
+  /** Intents whose group commit is still pending (their requests have not left). */
+  private waitingIntents = 0;
+  /** An intent committed at once in the current task (reset by a microtask when the task ends). */
+  private committedNowThisTask = false;
+  private readonly endOfTask = (): void => { this.committedNowThisTask = false; };
   /** Events handed over so far (for the snapshot cadence). */
   handedOver = 0;
 
@@ -52,8 +67,8 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
   }
 
   /** Teach the writer an order it did not see submitted (recovered from the journal after a restart). */
-  knowOrder(clientOrderId: string, strategy: string, instrument: string): void {
-    this.orderStreams.set(clientOrderId, { strategy, instrument });
+  knowOrder(clientOrderId: string, strategy: string, instrument: string, version?: string): void {
+    this.orderStreams.set(clientOrderId, { strategy, instrument, version: version ?? this.versionOf(strategy) });
   }
 
   beforeSend(request: VenueRequest, send: () => void): void {
@@ -62,7 +77,7 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
       : request.event;
     if (request.kind === 'submit') {
       const o = request.event.order;
-      this.orderStreams.set(o.clientOrderId, { strategy: o.strategyId, instrument: o.instrumentId });
+      this.orderStreams.set(o.clientOrderId, { strategy: o.strategyId, instrument: o.instrumentId, version: this.versionOf(o.strategyId) });
     }
     this.write(this.orderEvent(event), send);
   }
@@ -103,10 +118,11 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
     let version: string | undefined;
     const order = 'order' in event ? (event as { order: { clientOrderId: string; strategyId: string; instrumentId: string } }).order : undefined;
     const id = order?.clientOrderId ?? event.clientOrderId;
-    const known = order ? { strategy: order.strategyId, instrument: order.instrumentId } : id !== undefined ? this.orderStreams.get(id) : undefined;
+    const remembered = id !== undefined ? this.orderStreams.get(id) : undefined;
+    const known = remembered ?? (order ? { strategy: order.strategyId, instrument: order.instrumentId, version: this.versionOf(order.strategyId) } : undefined);
     if (known) {
       stream = { account: this.account, strategy: known.strategy, instrument: known.instrument };
-      version = this.versionOf(known.strategy);
+      version = known.version;
     }
     return version === undefined ? { ts: event.ts, stream, type: event.type, payload: event } : { ts: event.ts, stream, type: event.type, payload: event, version };
   }
@@ -114,11 +130,29 @@ export class JournalWriter implements WriteAheadLog, RiskEventListener {
   private write(event: NewJournalEvent, then?: () => void): void {
     if (this.failed) return; // write-ahead is broken: nothing more goes out
     this.handedOver++;
+    if (then !== undefined && this.journal.appendNow !== undefined && this.waitingIntents === 0 && !this.committedNowThisTask) {
+      this.committedNowThisTask = true;
+      queueMicrotask(this.endOfTask);
+      let seq: number;
+      try {
+        seq = this.journal.appendNow([event])[0];
+      } catch (err) {
+        this.fail(err instanceof Error ? err : new Error(String(err)));
+        return;
+      }
+      this.lastWrite = Promise.resolve(seq);
+      then();
+      return;
+    }
     const appended = this.journal.append([event]);
     this.lastWrite = appended.then((seqs) => seqs[0]);
     this.lastWrite.catch(() => {}); // reported once, through onFailure below
+    if (then !== undefined) this.waitingIntents++;
     const p = appended.then(
-      () => { if (!this.failed) then?.(); },
+      () => {
+        if (then !== undefined) this.waitingIntents--;
+        if (!this.failed) then?.();
+      },
       (err: unknown) => this.fail(err instanceof Error ? err : new Error(String(err))),
     );
     this.inFlight.add(p);

@@ -1,3 +1,5 @@
+import type { AuditRow, AuditRowQuery } from './audit-table.ts';
+
 /**
  * The durable event journal (DESIGN.md principles 4 and 5, "Persistence and recovery"): an append-only log
  * of everything the engine saw and did, with a global sequence, plus periodic snapshots and read models.
@@ -119,15 +121,37 @@ export interface Journal {
    * while a commit is in flight are committed together in the next batch (group commit), never reordered.
    */
   append(events: readonly NewJournalEvent[]): Promise<readonly number[]>;
+  /**
+   * Journals whose commits are synchronous (SQLite) also offer this: commit `events` (after everything
+   * queued, in the same transaction) before returning their sequence numbers; throws instead of rejecting.
+   * The engine's writer uses it for an order intent, so that the request leaves in the same turn of the event
+   * loop as the market event that caused it.
+   */
+  appendNow?(events: readonly NewJournalEvent[]): readonly number[];
   read(options?: ReadOptions): Promise<JournalRecord[]>;
   /** Highest sequence appended so far (0 when empty). */
   lastSeq(): Promise<number>;
   saveSnapshot(snapshot: SnapshotRecord): Promise<void>;
   latestSnapshot(): Promise<SnapshotRecord | undefined>;
-  /** Read models (folded from the events in the same transaction as the append). */
+  /**
+   * Read models, folded from the events. They are committed after the events, in transactions of their own
+   * (so that an order intent's write-ahead commit holds only its event), but every query answers as of the
+   * last committed event: the writer folds what is behind first, a read-only journal lays the events after
+   * the stored read models' watermark over them, and opening for writing folds what a crash left behind.
+   */
   orders(filter?: { openOnly?: boolean; account?: string }): Promise<OrderRow[]>;
   fills(filter?: { fromSeq?: number; account?: string }): Promise<FillRow[]>;
   positions(filter?: { account?: string }): Promise<PositionRow[]>;
   balances(filter?: { account?: string }): Promise<BalanceRow[]>;
+  /**
+   * Resolves with the stored read models' watermark (the last event they include) once, for a writer, they
+   * include every event appended before the call. A read-only journal only reports it (its queries lay the
+   * events after it over the stored rows).
+   */
+  settleReadModels(): Promise<number>;
+  /** The audit table's rows (store/audit-table.ts), read on the journal's own connection, for backups and fingerprints. */
+  readAudit(query?: AuditRowQuery): Promise<AuditRow[]>;
+  /** The audit chain's id (store/audit-table.ts). */
+  auditChainId(): Promise<string>;
   close(): Promise<void>;
 }

@@ -9,6 +9,8 @@ import { openSqliteJournal } from '../../src/store/index.ts';
 import { openPostgresJournal } from '../../src/store/postgres/index.ts';
 import { journalFingerprint } from '../../src/store/backup/index.ts';
 import { keel } from '../helpers/cli.ts';
+import { fillAudit } from '../helpers/backup-fixtures.ts';
+import { formatHead, openAuditLog } from '../../src/security/index.ts';
 import { tradeBatch } from '../helpers/journal-events.ts';
 
 const PG_URL = process.env.KEEL_TEST_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -17,6 +19,15 @@ async function sqliteJournal(path: string, batches: number): Promise<void> {
   const j = await openSqliteJournal({ path });
   for (let i = 0; i < batches; i++) await j.append(tradeBatch(i));
   await j.close();
+}
+
+async function auditHead(path: string): Promise<string> {
+  const audit = await openAuditLog({ journal: path, readOnly: true });
+  try {
+    return formatHead(await audit.head());
+  } finally {
+    await audit.close();
+  }
 }
 
 async function fingerprint(path: string): Promise<string> {
@@ -42,6 +53,8 @@ test('keel backup and keel restore: a SQLite journal round trip with retention, 
     const journal = join(dir, 'journal.sqlite');
     const backups = join(dir, 'backups');
     await sqliteJournal(journal, 10);
+    await fillAudit(journal, undefined, 2);
+    const head = await auditHead(journal);
     let last = { code: 0, stdout: '', stderr: '' };
     for (let k = 0; k < 3; k++) {
       last = keel(['backup', '--journal', journal, '--to', backups, '--keep', '2']);
@@ -52,14 +65,15 @@ test('keel backup and keel restore: a SQLite journal round trip with retention, 
     assert.match(lines[1], /^ {2}data {6}.*backups\/journal-\d{8}T\d{6}\.\d{3}Z-seq40\.sqlite \(\d+ bytes\)$/);
     assert.match(lines[2], /^ {2}manifest {2}.*backups\/journal-\d{8}T\d{6}\.\d{3}Z-seq40\.json$/);
     assert.match(lines[3], /^ {2}sha256 {4}[0-9a-f]{64}$/);
-    assert.match(lines[4], /^ {2}retention newest 2 kept; deleted journal-.*-seq40\.sqlite, journal-.*-seq40\.json$/);
+    assert.equal(lines[4], `  audit     2 records, head ${head}`);
+    assert.match(lines[5], /^ {2}retention newest 2 kept; deleted journal-.*-seq40\.sqlite, journal-.*-seq40\.json$/);
     assert.equal(readdirSync(backups).length, 4);
 
     const manifest = lines[2].trim().split(/\s+/)[1];
     const target = join(dir, 'restored.sqlite');
     const r = keel(['restore', '--from', manifest, '--journal', target]);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, new RegExp(`^restored 40 events up to seq 40 \\(0 snapshots\\) into .*restored\\.sqlite\\n {2}from {6}journal-.*-seq40\\.sqlite \\(SQLite backup of .*journal\\.sqlite, taken \\d{4}-.*Z\\)\\n {2}sha256 {4}${lines[3].trim().split(/\s+/)[1]} verified\\n$`));
+    assert.match(r.stdout, new RegExp(`^restored 40 events up to seq 40 \\(0 snapshots\\) into .*restored\\.sqlite\\n {2}from {6}journal-.*-seq40\\.sqlite \\(SQLite backup of .*journal\\.sqlite, taken \\d{4}-.*Z\\)\\n {2}sha256 {4}${lines[3].trim().split(/\s+/)[1]} verified\\n {2}audit {5}2 records, chain verified, head ${head}\\n$`));
     assert.equal(await fingerprint(target), await fingerprint(journal));
 
     // Again onto the same target: refused, the restored journal untouched.

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { KeelError } from '../../src/model/index.ts';
 import { openSqliteJournal, type Journal } from '../../src/store/index.ts';
 import { journalFingerprint } from '../../src/store/backup/index.ts';
+import { AUDIT_OK, openAuditLog } from '../../src/security/index.ts';
 import { tradeBatch } from './journal-events.ts';
 
 /** Shared by the backup tests (test/store/backup*.test.ts). */
@@ -33,6 +34,19 @@ export async function sqliteJournalAt(path: string, batches: number): Promise<vo
   const j = await openSqliteJournal({ path });
   await fill(j, batches);
   await j.close();
+  await fillAudit(path, undefined, 3);
+}
+
+/** `n` audit records in the journal's trail (a backup must carry them, hashes and chain id and all). */
+export async function fillAudit(journal: string, schema: string | undefined, n: number): Promise<void> {
+  const audit = await openAuditLog({ journal, schema, now: () => Date.UTC(2025, 0, 2) });
+  try {
+    for (let i = 0; i < n; i++) {
+      await audit.record({ actor: 'token', origin: 'ip:127.0.0.1', action: i % 2 ? 'rearm' : 'kill', result: AUDIT_OK, details: { reason: `drill ${i} — "quoted"\nline` } });
+    }
+  } finally {
+    await audit.close();
+  }
 }
 
 export async function fingerprintOfSqlite(path: string): Promise<string> {

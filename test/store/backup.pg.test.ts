@@ -5,10 +5,10 @@ import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { join } from 'node:path';
 import pg from 'pg';
 import type { KeelError } from '../../src/model/index.ts';
-import { openPostgresJournal } from '../../src/store/postgres/index.ts';
+import { openPostgresJournal, POSTGRES_SCHEMA_VERSION } from '../../src/store/postgres/index.ts';
 import { backupPostgresJournal, backupSqliteJournal, journalFingerprint, restoreBackup } from '../../src/store/backup/index.ts';
 import { BATCH_EVENTS, tradeBatch } from '../helpers/journal-events.ts';
-import { fill, fingerprintOfSqlite, isCode, sqliteJournalAt, tempDir } from '../helpers/backup-fixtures.ts';
+import { fill, fillAudit, fingerprintOfSqlite, isCode, sqliteJournalAt, tempDir } from '../helpers/backup-fixtures.ts';
 
 /**
  * Backup and restore of PostgreSQL journals, against the real server on this machine (127.0.0.1:5432, trust
@@ -56,17 +56,23 @@ test('postgres: dump and restore into a new schema rebuild an identical journal,
   await withSchemas(3, async ([source, restored, fromSqlite], dir) => {
     const j = await openPostgresJournal({ connection, schema: source });
     await fill(j, 25);
+    const chainId = await j.auditChainId();
+    await fillAudit(PG_URL, source, 3);
+    const lastHash = (await j.readAudit()).at(-1)!.hash;
     await j.close();
     const b = await backupPostgresJournal({ connection, schema: source, to: join(dir, 'backups'), now: () => new Date('2025-03-04T05:06:07.089Z') });
     assert.equal(b.dataPath, join(dir, 'backups', 'journal-20250304T050607.089Z-seq100.dump'));
     assert.deepEqual({ ...b.manifest, sha256: 'x', bytes: 0 }, {
       manifestVersion: 1, format: 'keel-dump', file: 'journal-20250304T050607.089Z-seq100.dump', source: `postgres://127.0.0.1:5432/test schema ${source}`,
-      createdAt: '2025-03-04T05:06:07.089Z', lastSeq: 100, events: 100, snapshots: 1, sha256: 'x', bytes: 0, keelSchemaVersion: 1,
+      createdAt: '2025-03-04T05:06:07.089Z', lastSeq: 100, events: 100, snapshots: 1, sha256: 'x', bytes: 0, keelSchemaVersion: POSTGRES_SCHEMA_VERSION,
+      audit: { chainId, records: 3, lastSeq: 3, lastHash },
     });
     const lines = readFileSync(b.dataPath, 'utf8').trimEnd().split('\n');
-    assert.equal(lines.length, 1 + 100 + 1 + 1);
-    assert.match(lines[0], /^\{"format":"keel-dump","version":1,/);
-    assert.equal(lines.at(-1), '["end",100,1,100]');
+    assert.equal(lines.length, 1 + 1 + 100 + 1 + 3 + 1);
+    assert.match(lines[0], /^\{"format":"keel-dump","version":2,/);
+    assert.equal(lines[1], `["audit-chain","${chainId}"]`);
+    assert.match(lines.at(-2)!, new RegExp(`^\\["audit",3,.*"${lastHash}"\\]$`));
+    assert.equal(lines.at(-1), '["end",100,1,100,3]');
 
     const r = await restoreBackup({ from: b.manifestPath, into: { kind: 'postgres', connection, schema: restored } });
     assert.equal(r.target, `postgres://127.0.0.1:5432/test schema ${restored}`);

@@ -1,11 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { KeelError } from '../../src/model/index.ts';
-import { decodePayload, openSqliteJournal, type SnapshotRecord } from '../../src/store/index.ts';
+import { decodePayload, openSqliteAuditTable, openSqliteJournal, SQLITE_SCHEMA_VERSION, type SnapshotRecord } from '../../src/store/index.ts';
 import { backupSqliteJournal, restoreBackup, type BackupManifest, type BackupResult } from '../../src/store/backup/index.ts';
 import { BATCH_EVENTS, tradeBatch } from '../helpers/journal-events.ts';
 import { fingerprintOfSqlite, isCode, listing, sqliteJournalAt, tempDir } from '../helpers/backup-fixtures.ts';
@@ -24,7 +25,8 @@ test('sqlite: backup then restore rebuilds an identical journal; the manifest de
     const m = JSON.parse(readFileSync(b.manifestPath, 'utf8')) as BackupManifest;
     assert.deepEqual({ ...m, sha256: 'x', bytes: 0 }, {
       manifestVersion: 1, format: 'sqlite', file: 'journal-20250102T030405.678Z-seq120.sqlite', source: resolve(source),
-      createdAt: '2025-01-02T03:04:05.678Z', lastSeq: 120, events: 120, snapshots: 1, sha256: 'x', bytes: 0, keelSchemaVersion: 1,
+      createdAt: '2025-01-02T03:04:05.678Z', lastSeq: 120, events: 120, snapshots: 1, sha256: 'x', bytes: 0, keelSchemaVersion: SQLITE_SCHEMA_VERSION,
+      audit: { chainId: await chainIdOf(source), records: 3, lastSeq: 3, lastHash: await lastAuditHashOf(source) },
     });
     assert.equal(m.bytes, readFileSync(b.dataPath).length);
     assert.match(m.sha256, /^[0-9a-f]{64}$/);
@@ -128,9 +130,31 @@ function assertSnapshotFromSource(source: string, snapshot: SnapshotRecord | und
   }
 }
 
+async function chainIdOf(path: string): Promise<string> {
+  const j = await openSqliteJournal({ path, readOnly: true });
+  try {
+    return await j.auditChainId();
+  } finally {
+    await j.close();
+  }
+}
+
+async function lastAuditHashOf(path: string): Promise<string | undefined> {
+  const j = await openSqliteJournal({ path, readOnly: true });
+  try {
+    return (await j.readAudit()).at(-1)?.hash;
+  } finally {
+    await j.close();
+  }
+}
+
 async function replayPrefix(source: string, target: string, lastSeq: number, snapshot: SnapshotRecord | undefined): Promise<void> {
   const from = await openSqliteJournal({ path: source, readOnly: true });
   const to = await openSqliteJournal({ path: target });
+  // The same (empty) audit trail as the source's: its chain id is part of the journal's state.
+  const audit = await openSqliteAuditTable({ path: target });
+  await audit.importRows(await from.auditChainId(), await from.readAudit());
+  await audit.close();
   try {
     for (let seq = 1; seq <= lastSeq; seq += 1000) {
       const page = await from.read({ fromSeq: seq, limit: Math.min(1000, lastSeq - seq + 1) });
@@ -209,7 +233,7 @@ test('sqlite: a tampered, truncated, foreign or newer backup is refused before a
     edit((m) => { m.sha256 = '0'.repeat(64); });
     await refused(b.manifestPath, 'BACKUP_CORRUPT', /does not match its manifest/);
     edit((m) => { m.keelSchemaVersion = 99; });
-    await refused(b.manifestPath, 'JOURNAL_SCHEMA', /holds a journal of schema version 99, newer than this Keel understands \(1\); nothing was restored/);
+    await refused(b.manifestPath, 'JOURNAL_SCHEMA', new RegExp(`holds a journal of schema version 99, newer than this Keel understands \\(${SQLITE_SCHEMA_VERSION}\\); nothing was restored`));
     edit((m) => { m.file = '../journal.sqlite'; });
     await refused(b.manifestPath, 'BACKUP_CORRUPT', /is not a Keel backup manifest \(file is not a backup file name\)/);
     edit((m) => { m.manifestVersion = 7; });
@@ -252,7 +276,7 @@ test('sqlite: a missing, foreign, corrupt or newer-schema source is refused with
     const db = new DatabaseSync(newer);
     db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (99, ?, ?)').run('from the future', 'later');
     db.close();
-    await refused(newer, 'JOURNAL_SCHEMA', /has schema version 99, newer than this Keel understands \(1\); it was left untouched/);
+    await refused(newer, 'JOURNAL_SCHEMA', new RegExp(`has schema version 99, newer than this Keel understands \\(${SQLITE_SCHEMA_VERSION}\\); it was left untouched`));
     const damaged = join(dir, 'damaged.sqlite');
     await sqliteJournalAt(damaged, 50);
     const bytes = readFileSync(damaged);
@@ -295,6 +319,38 @@ test('retention keeps exactly the newest N backups of the journal and deletes no
     const kept = made.slice(3).flatMap((b) => [b.dataPath, b.manifestPath].map((p) => p.slice(to.length + 1)));
     assert.deepEqual(readdirSync(to).sort(), [...kept, ...Object.keys(foreign)].sort());
     for (const [name, text] of Object.entries(foreign)) assert.equal(readFileSync(join(to, name), 'utf8'), text);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a keel-dump of version 1 (made before the audit trail) still restores, with an empty trail of its own', async () => {
+  const dir = tempDir();
+  try {
+    const stem = 'journal-20240102T030405.678Z-seq2';
+    const dump = [
+      '{"format":"keel-dump","version":1,"source":"postgres://127.0.0.1:5432/test schema old","keelSchemaVersion":1}',
+      '["event",1,10,"A",null,null,"engine.started",null,{"cash":{"$n":"5"}}]',
+      '["event",2,20,"A",null,null,"engine.stopped",null,{}]',
+      '["end",2,0,2]',
+      '',
+    ].join('\n');
+    writeFileSync(join(dir, `${stem}.dump`), dump);
+    const manifest: BackupManifest = {
+      manifestVersion: 1, format: 'keel-dump', file: `${stem}.dump`, source: 'postgres://127.0.0.1:5432/test schema old', createdAt: '2024-01-02T03:04:05.678Z',
+      lastSeq: 2, events: 2, snapshots: 0, sha256: createHash('sha256').update(dump).digest('hex'), bytes: Buffer.byteLength(dump), keelSchemaVersion: 1,
+    };
+    writeFileSync(join(dir, `${stem}.json`), JSON.stringify(manifest));
+    const target = join(dir, 'restored.sqlite');
+    await restoreBackup({ from: join(dir, `${stem}.json`), into: { kind: 'sqlite', path: target } });
+    const j = await openSqliteJournal({ path: target, readOnly: true });
+    try {
+      assert.deepEqual((await j.read()).map((r) => r.payload), [{ cash: 5n }, {}]);
+      assert.deepEqual(await j.readAudit(), []);
+      assert.match(await j.auditChainId(), /^[0-9a-f]{32}$/);
+    } finally {
+      await j.close();
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

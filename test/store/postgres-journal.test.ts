@@ -5,11 +5,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { backupPostgresJournal } from '../../src/store/backup/index.ts';
 import { KeelError, defineInstrument, type Fill, type OrderEvent } from '../../src/model/index.ts';
 import { buildOrder } from '../../src/backtest/index.ts';
 import { openPostgresJournal, POSTGRES_SCHEMA_VERSION, resolvePostgresConfig, type PostgresJournal, type PostgresJournalOptions } from '../../src/store/postgres/index.ts';
 import { openSqliteJournal, type Journal, type NewJournalEvent } from '../../src/store/index.ts';
 import { journalContract } from './journal-contract.ts';
+import { holdReadModels } from '../helpers/read-model-crash.ts';
 
 /**
  * Integration tests against the real PostgreSQL server on this machine (127.0.0.1:5432, trust auth, database
@@ -59,10 +61,13 @@ journalContract('postgres', {
     return {
       journal: await openPostgresJournal({ connection, schema, durability }),
       reopen: () => openPostgresJournal({ connection, schema, durability }),
+      readOnly: () => openPostgresJournal({ connection, schema, readOnly: true }),
+      crashWindow: { target: ['postgres', URL, schema], hold: () => holdReadModels(URL, schema) },
       cleanup: () => dropSchema(schema).then(() => {}),
     };
   },
 });
+
 
 test('postgres: a journal written by a newer Keel (higher schema version) is refused in one line and left untouched', async () => {
   await withSchema(async (schema, open) => {
@@ -363,5 +368,43 @@ test('postgres: a read-only open of a schema without a journal is refused withou
     await assert.rejects(open({ readOnly: true }), (e: KeelError) => e.code === 'JOURNAL_SCHEMA' && e.message.includes(`there is no journal in schema "${schema}"`));
     const exists = await admin(async (c) => (await c.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [schema])).rowCount);
     assert.equal(exists, 0);
+  });
+});
+
+test('postgres: the read models fold on a connection of their own, behind the events; a schema-1 journal opens with its watermark at its last event', async () => {
+  await withSchema(async (schema, open) => {
+    const j = await open();
+    const events = randomOrderFlow(3, 30);
+    await Promise.all(events.map((e) => j.append([e])));
+    assert.equal(await j.settleReadModels(), events.length);
+    const { commits, readModelCommits } = j.stats();
+    assert.ok(readModelCommits <= commits, `${readModelCommits} read-model statements for ${commits} event commits`);
+    const lockHolder = await admin(async (c) => (await c.query<{ application_name: string }>(
+      `SELECT a.application_name FROM pg_stat_activity a JOIN pg_locks l ON l.pid = a.pid WHERE l.locktype = 'advisory' AND l.objid = hashtext($1)::oid`, [schema],
+    )).rows.map((r) => r.application_name));
+    assert.deepEqual(lockHolder, ['keel journal'], 'the writer lock stays on the events\' connection');
+    const folders = await admin(async (c) => (await c.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'keel journal read models'`)).rows[0].n);
+    assert.ok(folders >= 1, 'the read models\' connection is named in pg_stat_activity');
+    const before = await readModels(j);
+    await j.close();
+    // What schema 1 looked like: no watermark, read models as of every event.
+    await admin((c) => c.query(`DROP TABLE ${schema}.read_model_state, ${schema}.audit, ${schema}.audit_chain; DROP FUNCTION ${schema}.audit_append_only; DROP TABLE ${schema}.lease, ${schema}.ha_nodes; ALTER TABLE ${schema}.events DROP COLUMN epoch; DELETE FROM ${schema}.schema_migrations WHERE version >= 2`));
+    // Readers that never migrate (keel state, keel serve, keel backup) read it as it is.
+    const reader = await open({ readOnly: true });
+    assert.deepEqual(await readModels(reader), before);
+    await reader.close();
+    const dir = mkdtempSync(join(tmpdir(), 'keel-pg-schema1-'));
+    try {
+      // A backup carries the audit trail (schema 3): it asks for the migration instead of copying an old schema.
+      await assert.rejects(backupPostgresJournal({ connection, schema, to: dir }), (e: KeelError) => e.code === 'JOURNAL_SCHEMA'
+        && e.message.includes('journal schema version 1 is older than this Keel') && e.message.includes('a backup (it carries the audit trail) needs the current schema'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const again = await open();
+    assert.equal(again.stats().readModelSeq, events.length);
+    assert.equal(again.stats().readModelCommits, 0, 'nothing folded twice');
+    assert.deepEqual(await readModels(again), before);
+    await again.close();
   });
 });

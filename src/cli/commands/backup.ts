@@ -1,6 +1,7 @@
 import { KeelError } from '../../model/index.ts';
-import { backupPostgresJournal, backupSqliteJournal, DEFAULT_KEEP, restoreBackup, type BackupResult, type RestoreTarget } from '../../store/backup/index.ts';
+import { backupPostgresJournal, backupSqliteJournal, DEFAULT_KEEP, restoreBackup, type BackupManifest, type BackupResult, type RestoreTarget } from '../../store/backup/index.ts';
 import { numberFlag, parseFlags, required } from '../args.ts';
+import { formatHead, openAuditLog } from '../../security/index.ts';
 
 export const BACKUP_HELP = `keel backup | restore: online, checksummed copies of a journal
 
@@ -11,8 +12,10 @@ export const BACKUP_HELP = `keel backup | restore: online, checksummed copies of
   keel restore --from DIR/journal-….json --journal NEW_FILE|postgres://HOST:PORT/DB [--schema S]
       verify the backup's checksum and rebuild the journal: into a SQLite file that must not exist, or a
       PostgreSQL schema that must be absent or empty. Either kind of backup restores into either database.
+      Then the restored audit trail's hash chain is verified and must end at the head the backup recorded.
   --schema S       the PostgreSQL schema of the journal (default keel); --journal-schema S also works
-  Exit status: 0 done, 2 refused (bad arguments, corrupt backup, existing target, unreachable database).
+  Exit status: 0 done, 1 restored but its audit trail does not verify, 2 refused (bad arguments, corrupt
+  backup, existing target, unreachable database).
 `;
 
 const BACKUP_OPTIONS = { journal: { type: 'string' }, schema: { type: 'string' }, 'journal-schema': { type: 'string' }, to: { type: 'string' }, keep: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
@@ -47,7 +50,29 @@ export async function restoreCommand(argv: string[]): Promise<number> {
     `  from      ${m.file} (${m.format === 'sqlite' ? 'SQLite backup' : 'dump'} of ${m.source}, taken ${m.createdAt})`,
     `  sha256    ${m.sha256} verified`,
   ].join('\n') + '\n');
-  return 0;
+  return verifyRestoredAudit(into, m);
+}
+
+/**
+ * Walk the restored journal's audit chain, and check it reaches the head the backup recorded: a backup of a
+ * trail that had been tampered with restores (nothing is lost), but says so and exits 1.
+ */
+async function verifyRestoredAudit(into: RestoreTarget, m: BackupManifest): Promise<number> {
+  const audit = await openAuditLog(into.kind === 'sqlite'
+    ? { journal: into.path, readOnly: true }
+    : { journal: into.connection!.url!, schema: into.schema, readOnly: true });
+  try {
+    const expectHead = m.audit && m.audit.lastHash !== null ? { seq: m.audit.lastSeq, hash: m.audit.lastHash } : undefined;
+    const verdict = await audit.verify({ expectHead });
+    if (!verdict.ok) {
+      process.stderr.write(`keel: the restored journal's audit trail does not verify: ${verdict.problem.message} (the journal was restored; the trail was already broken in the backup)\n`);
+      return 1;
+    }
+    process.stdout.write(`  audit     ${verdict.records} record${verdict.records === 1 ? '' : 's'}, chain verified, head ${formatHead(verdict.head)}\n`);
+    return 0;
+  } finally {
+    await audit.close();
+  }
 }
 
 /** `--schema`, or `--journal-schema` as `keel paper` and `keel state` spell it. */
@@ -77,6 +102,7 @@ function describeBackup(r: BackupResult, keep: number): string {
     `  data      ${r.dataPath} (${m.bytes} bytes)`,
     `  manifest  ${r.manifestPath}`,
     `  sha256    ${m.sha256}`,
+    ...(m.audit ? [`  audit     ${m.audit.records} record${m.audit.records === 1 ? '' : 's'}${m.audit.lastHash ? `, head ${m.audit.lastSeq}:${m.audit.lastHash}` : ''}`] : []),
     `  retention newest ${keep} kept; ${r.pruned.length ? `deleted ${r.pruned.join(', ')}` : 'nothing deleted'}`,
   ].join('\n') + '\n';
 }

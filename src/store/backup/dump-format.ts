@@ -2,23 +2,30 @@ import { closeSync, createReadStream, fsyncSync, openSync, writeSync } from 'nod
 import { createInterface } from 'node:readline';
 import { KeelError, fromJson, toJson } from '../../model/index.ts';
 import type { JournalRecord } from '../journal.ts';
+import type { AuditRow } from '../audit-table.ts';
 import type { BackupItem } from './replay.ts';
 
 /**
  * The logical dump of a journal (`keel-dump`), one JSON value per line:
  *
- *   {"format":"keel-dump","version":1,"source":"…","keelSchemaVersion":1}
+ *   {"format":"keel-dump","version":2,"source":"…","keelSchemaVersion":2}
+ *   ["audit-chain",chainId]
  *   ["event",seq,ts,account,strategy,instrument,type,version,<payload JSON as stored>]
  *   ["snapshot",seq,ts,<state JSON as stored>]
- *   ["end",events,snapshots,lastSeq]
+ *   ["audit",seq,ts,actor,origin,action,target,result,reason,details,prevHash,hash]
+ *   ["end",events,snapshots,lastSeq,auditRecords]
  *
- * Events come in sequence order (1, 2, 3, … without gaps), then snapshots. Payloads are embedded as the
- * journal stored them (bigints as {"$n":"…"}), so nothing passes through a float. The closing `end` line
- * makes a truncated file detectable on its own, even without its manifest. Read models are not dumped:
- * they are a fold of the events, and restore rebuilds them by replaying.
+ * Events come in sequence order (1, 2, 3, … without gaps), then snapshots, then the audit trail's rows in
+ * sequence order (store/audit-table.ts), with `details` as a JSON string of the stored text so that every
+ * byte the chain hashes comes back as it was. Payloads are embedded as the journal stored them (bigints as
+ * {"$n":"…"}), so nothing passes through a float. The closing `end` line makes a truncated file detectable
+ * on its own, even without its manifest. Read models are not dumped: they are a fold of the events, and
+ * restore rebuilds them by replaying. Version 1 dumps (before the audit trail) have no audit lines and a
+ * four-field end line; they are still read.
  */
 export const DUMP_FORMAT = 'keel-dump';
-export const DUMP_VERSION = 1;
+export const DUMP_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface DumpHeader {
   readonly source: string;
@@ -33,11 +40,18 @@ export class DumpWriter {
   private events = 0;
   private snapshots = 0;
   private lastSeq = 0;
+  private audits = 0;
 
-  /** Creates `path` (which must not exist) and writes the header line. */
-  constructor(path: string, header: DumpHeader) {
+  /** Creates `path` (which must not exist) and writes the header line and the audit chain's id. */
+  constructor(path: string, header: DumpHeader & { readonly auditChainId: string }) {
     this.fd = openSync(path, 'wx');
     this.line(JSON.stringify({ format: DUMP_FORMAT, version: DUMP_VERSION, source: header.source, keelSchemaVersion: header.keelSchemaVersion }));
+    this.line(JSON.stringify(['audit-chain', header.auditChainId]));
+  }
+
+  audit(r: AuditRow): void {
+    this.line(JSON.stringify(['audit', r.seq, r.ts, r.actor, r.origin, r.action, r.target, r.result, r.reason, r.details, r.prevHash, r.hash]));
+    this.audits++;
   }
 
   event(seq: number, ts: number, account: string, strategy: string | null, instrument: string | null, type: string, version: string | null, payload: string): void {
@@ -52,15 +66,15 @@ export class DumpWriter {
   }
 
   /** Close the dump; returns what it holds. */
-  end(): { events: number; snapshots: number; lastSeq: number } {
+  end(): { events: number; snapshots: number; lastSeq: number; auditRecords: number } {
     try {
-      this.line(JSON.stringify(['end', this.events, this.snapshots, this.lastSeq]));
+      this.line(JSON.stringify(['end', this.events, this.snapshots, this.lastSeq, this.audits]));
       this.flush();
       fsyncSync(this.fd);
     } finally {
       closeSync(this.fd);
     }
-    return { events: this.events, snapshots: this.snapshots, lastSeq: this.lastSeq };
+    return { events: this.events, snapshots: this.snapshots, lastSeq: this.lastSeq, auditRecords: this.audits };
   }
 
   /** Close without finishing (the caller deletes the file). */
@@ -100,6 +114,9 @@ export async function* readDump(path: string): AsyncGenerator<BackupItem> {
   let events = 0;
   let snapshots = 0;
   let lastSeq = 0;
+  let version = 0;
+  let audits = 0;
+  let chainSeen = false;
   const bad = (why: string) => new KeelError('BACKUP_CORRUPT', `line ${n} ${why}; nothing was restored`, { field: 'backup', value: path });
   try {
     for await (const text of lines) {
@@ -113,7 +130,8 @@ export async function* readDump(path: string): AsyncGenerator<BackupItem> {
       if (n === 1) {
         const h = value as { format?: unknown; version?: unknown };
         if (h?.format !== DUMP_FORMAT) throw bad('is not a keel-dump header');
-        if (h.version !== DUMP_VERSION) throw bad(`has dump version ${String(h.version)}, this Keel reads ${DUMP_VERSION}`);
+        if (typeof h.version !== 'number' || !READABLE_VERSIONS.includes(h.version)) throw bad(`has dump version ${String(h.version)}, this Keel reads ${READABLE_VERSIONS.join(' and ')}`);
+        version = h.version;
         continue;
       }
       if (ended) throw bad('follows the end line');
@@ -130,6 +148,16 @@ export async function* readDump(path: string): AsyncGenerator<BackupItem> {
           if (!Number.isSafeInteger(value[1]) || !Number.isSafeInteger(value[2])) throw bad('is not a snapshot');
           yield { kind: 'snapshot', snapshot: { seq: value[1] as number, ts: value[2] as number, state: value[3] } };
           break;
+        case 'audit-chain':
+          if (version < 2 || chainSeen || events + snapshots + audits > 0 || typeof value[1] !== 'string' || value.length !== 2) throw bad('is not where an audit chain id belongs');
+          chainSeen = true;
+          yield { kind: 'audit-chain', chainId: value[1] };
+          break;
+        case 'audit':
+          if (!chainSeen) throw bad('is an audit record before the audit chain id');
+          audits++;
+          yield { kind: 'audit', row: toAuditRow(value, bad) };
+          break;
         case 'end':
           ended = value;
           break;
@@ -145,6 +173,22 @@ export async function* readDump(path: string): AsyncGenerator<BackupItem> {
   if (ended[1] !== events || ended[2] !== snapshots || ended[3] !== lastSeq) {
     throw bad(`says ${String(ended[1])} events and ${String(ended[2])} snapshots up to seq ${String(ended[3])}, the dump holds ${events} and ${snapshots} up to ${lastSeq}`);
   }
+  if (version >= 2 && (ended[4] !== audits || !chainSeen)) {
+    throw bad(`says ${String(ended[4])} audit records, the dump holds ${audits}${chainSeen ? '' : ' and no audit chain id'}`);
+  }
+}
+
+function toAuditRow(v: unknown[], bad: (why: string) => KeelError): AuditRow {
+  const [, seq, ts, actor, origin, action, target, result, reason, details, prevHash, hash] = v;
+  const text = (x: unknown) => typeof x === 'string';
+  const textOrNull = (x: unknown) => x === null || typeof x === 'string';
+  if (v.length !== 12 || !Number.isSafeInteger(seq) || !Number.isSafeInteger(ts) || ![actor, origin, action, result, details, prevHash, hash].every(text) || !textOrNull(target) || !textOrNull(reason)) {
+    throw bad('is not an audit record');
+  }
+  return {
+    seq: seq as number, ts: ts as number, actor: actor as string, origin: origin as string, action: action as string, target: target as string | null,
+    result: result as string, reason: reason as string | null, details: details as string, prevHash: prevHash as string, hash: hash as string,
+  };
 }
 
 function toRecord(v: unknown[], bad: (why: string) => KeelError): JournalRecord {

@@ -5,16 +5,20 @@ const PAGE = 10_000;
 
 /**
  * SHA-256 over the canonical encoding of a journal's whole state as the engine and the CLI see it: every
- * event, every read-model row (orders, fills, positions, balances), the latest snapshot and the last seq.
+ * event, every read-model row (orders, fills, positions, balances), the latest snapshot, the last seq and
+ * the audit trail (chain id and every row).
  * Two journals with the same fingerprint answer every Journal query the same way, whatever database holds
  * them, which is what "a restored journal rebuilds identical state" means.
  *
  * Canonical: object keys sorted, bigints as {"$n":"…"}, read-model rows sorted by their encoding (SQLite and
  * PostgreSQL collate text differently, so ORDER BY alone would not agree).
  *
+ * The audit trail is included (rows as stored and the chain id), unless `audit: false`: two journals created
+ * apart have different chain ids by design, so comparing their trading state must leave the trail out.
+ *
  * @example assert.equal(await journalFingerprint(restored), await journalFingerprint(original));
  */
-export async function journalFingerprint(journal: Journal): Promise<string> {
+export async function journalFingerprint(journal: Journal, o: { readonly audit?: boolean } = {}): Promise<string> {
   const hash = createHash('sha256');
   for (let from = 1; ;) {
     const page = await journal.read({ fromSeq: from, limit: PAGE });
@@ -33,6 +37,15 @@ export async function journalFingerprint(journal: Journal): Promise<string> {
   }
   hash.update(`snapshot ${canonical((await journal.latestSnapshot()) ?? null)}\n`);
   hash.update(`last ${await journal.lastSeq()}\n`);
+  if (o.audit === false) return hash.digest('hex');
+  // The audit trail, row by row as stored (hashes included), and the chain id its first record links to.
+  hash.update(`audit-chain ${await journal.auditChainId()}\n`);
+  for (let fromSeq = 1; ;) {
+    const page = await journal.readAudit({ fromSeq, limit: PAGE });
+    for (const row of page) hash.update(`audit ${canonical(row)}\n`);
+    if (page.length < PAGE) break;
+    fromSeq = page[page.length - 1].seq + 1;
+  }
   return hash.digest('hex');
 }
 

@@ -10,3 +10,4 @@ export { restoreBackup, type RestoreTarget, type RestoreResult } from './restore
 export { readManifest, verifyDataFile, type BackupManifest, type BackupFormat } from './manifest.ts';
 export { pruneBackups, DEFAULT_KEEP } from './retention.ts';
 export { journalFingerprint } from './fingerprint.ts';
+export { verifyBackup, latestVerification, pruneVerifications, eventsDigest, type BackupVerification, type VerifyBackupOptions } from './verify-backup.ts';

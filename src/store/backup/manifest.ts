@@ -38,6 +38,30 @@ export interface BackupManifest {
   readonly bytes: number;
   /** Schema version of the journal copied (the SQLite schema for `sqlite`, the PostgreSQL schema for `keel-dump`). */
   readonly keelSchemaVersion: number;
+  /** The audit trail the copy holds (absent in backups made before Keel had one). A restore must end at the same head. */
+  readonly audit?: AuditContents;
+}
+
+/** What a backup holds of the audit trail (store/audit-table.ts): its chain id, record count and last record. */
+export interface AuditContents {
+  readonly chainId: string;
+  readonly records: number;
+  /** The last record's seq and hash (0 and null for an empty trail). */
+  readonly lastSeq: number;
+  readonly lastHash: string | null;
+}
+
+/** What a copy holds, read from the copy itself (never from the live journal that kept moving). */
+export interface BackupContents {
+  readonly events: number;
+  readonly lastSeq: number;
+  readonly snapshots: number;
+  readonly audit: AuditContents;
+}
+
+/** The manifest's audit entry for a trail whose last row is `last` (records counted by the caller). */
+export function auditContents(chainId: string, last: { readonly seq: number; readonly hash: string } | undefined): AuditContents {
+  return { chainId, records: last?.seq ?? 0, lastSeq: last?.seq ?? 0, lastHash: last?.hash ?? null };
 }
 
 /** "journal-20250102T030405.678Z-seq42": sorts by time, and says how far the copy reaches. */
@@ -99,6 +123,7 @@ export function readManifest(from: string): { manifest: BackupManifest; manifest
   }
   if (typeof m.sha256 !== 'string' || !/^[0-9a-f]{64}$/.test(m.sha256)) throw notManifest(manifestPath, 'sha256 is not a SHA-256 digest');
   if (typeof m.source !== 'string' || typeof m.createdAt !== 'string') throw notManifest(manifestPath, 'source or createdAt missing');
+  if (m.audit !== undefined && !isAuditContents(m.audit)) throw notManifest(manifestPath, 'audit is not an audit trail summary');
   // The data file must sit beside the manifest: a manifest must not be able to point a restore at any file on the machine.
   const stem = typeof m.file === 'string' ? m.file.replace(/\.(sqlite|dump)$/, '') : '';
   if (typeof m.file !== 'string' || m.file !== dataFileName(stem, m.format) || !STEM_PATTERN.test(stem)) {
@@ -122,6 +147,12 @@ export function verifyDataFile(manifest: BackupManifest, dataPath: string): void
       field: 'backup', value: dataPath, hint: 'the file was changed or damaged after the backup: restore an older backup',
     });
   }
+}
+
+function isAuditContents(a: unknown): boolean {
+  const x = a as Record<string, unknown> | null;
+  return typeof x === 'object' && x !== null && typeof x.chainId === 'string' && Number.isSafeInteger(x.records) && Number.isSafeInteger(x.lastSeq)
+    && (x.lastHash === null || (typeof x.lastHash === 'string' && /^[0-9a-f]{64}$/.test(x.lastHash)));
 }
 
 function notManifest(path: string, why: string): KeelError {

@@ -5,6 +5,9 @@ import { KeelError } from '../../model/index.ts';
 import { checkSchemaName, resolvePostgresConfig, type PostgresConnectionOptions } from '../postgres/config.ts';
 import { PgSession } from '../postgres/connection.ts';
 import { checkVersion, SCHEMA_VERSION } from '../postgres/migrations.ts';
+import { readAuditRows, readChainId } from '../postgres/audit-table.ts';
+import type { AuditRow } from '../audit-table.ts';
+import { auditContents, type AuditContents, type BackupContents } from './manifest.ts';
 import { DumpWriter } from './dump-format.ts';
 import { temporaryName } from './no-overwrite.ts';
 import { prepareBackupDir, publishBackup, type BackupResult } from './publish-backup.ts';
@@ -45,11 +48,12 @@ export async function backupPostgresJournal(o: PostgresBackupOptions): Promise<B
     const taken = await session.exclusive(async (c) => {
       await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
       try {
-        await checkVersion(c, schema, session.server);
+        await checkVersion(c, schema, session.server, 'a backup (it carries the audit trail)');
         const dir = prepareBackupDir(o.to);
         const createdAt = (o.now ?? (() => new Date()))();
         tmp = temporaryName(join(dir, 'journal.dump'));
-        const contents = await dump(c, schema, new DumpWriter(tmp, { source, keelSchemaVersion: SCHEMA_VERSION }));
+        const auditChainId = await readChainId(c, schema, source);
+        const contents = await dump(c, schema, new DumpWriter(tmp, { source, keelSchemaVersion: SCHEMA_VERSION, auditChainId }), auditChainId);
         await c.query('COMMIT');
         return { dir, createdAt, contents };
       } catch (err) {
@@ -68,8 +72,9 @@ export async function backupPostgresJournal(o: PostgresBackupOptions): Promise<B
   }
 }
 
-/** Events by keyset pages (a cursor without holding every row in memory), then snapshots, all in the caller's transaction. */
-async function dump(c: pg.Client, schema: string, out: DumpWriter): Promise<{ events: number; snapshots: number; lastSeq: number }> {
+/** Events by keyset pages (a cursor without holding every row in memory), then snapshots and the audit trail, all in the caller's transaction. */
+async function dump(c: pg.Client, schema: string, out: DumpWriter, auditChainId: string): Promise<BackupContents> {
+  let audit: AuditContents;
   try {
     let after = 0;
     for (;;) {
@@ -90,9 +95,19 @@ async function dump(c: pg.Client, schema: string, out: DumpWriter): Promise<{ ev
       if (r.rows.length < 100) break;
       afterSnapshot = r.rows[r.rows.length - 1].seq;
     }
+    let last: AuditRow | undefined;
+    for (let fromSeq = 1; ;) {
+      const rows = await readAuditRows(c, schema, { fromSeq, limit: PAGE });
+      for (const row of rows) out.audit(row);
+      if (rows.length > 0) last = rows[rows.length - 1];
+      if (rows.length < PAGE) break;
+      fromSeq = rows[rows.length - 1].seq + 1;
+    }
+    audit = auditContents(auditChainId, last);
   } catch (err) {
     out.abandon();
     throw err;
   }
-  return out.end();
+  const { auditRecords, ...contents } = out.end();
+  return { ...contents, audit: { ...audit, records: auditRecords } };
 }

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { KeelError } from '../../model/index.ts';
 import { fileDigest } from './checksum.ts';
-import { backupStem, dataFileName, MANIFEST_VERSION, writeManifest, type BackupFormat, type BackupManifest } from './manifest.ts';
+import { backupStem, dataFileName, MANIFEST_VERSION, writeManifest, type BackupContents, type BackupFormat, type BackupManifest } from './manifest.ts';
 import { fsyncFile, publishFile } from './no-overwrite.ts';
 import { pruneBackups } from './retention.ts';
 
@@ -36,7 +36,7 @@ export function publishBackup(o: {
   readonly format: BackupFormat;
   readonly source: string;
   readonly createdAt: Date;
-  readonly contents: { readonly events: number; readonly lastSeq: number; readonly snapshots: number };
+  readonly contents: BackupContents;
   readonly keelSchemaVersion: number;
   readonly keep: number;
 }): BackupResult {
@@ -49,7 +49,7 @@ export function publishBackup(o: {
   const manifest: BackupManifest = {
     manifestVersion: MANIFEST_VERSION, format: o.format, file, source: o.source, createdAt: o.createdAt.toISOString(),
     lastSeq: o.contents.lastSeq, events: o.contents.events, snapshots: o.contents.snapshots,
-    sha256: digest.sha256, bytes: digest.bytes, keelSchemaVersion: o.keelSchemaVersion,
+    sha256: digest.sha256, bytes: digest.bytes, keelSchemaVersion: o.keelSchemaVersion, audit: o.contents.audit,
   };
   let manifestPath: string;
   try {

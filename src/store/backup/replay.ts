@@ -1,10 +1,14 @@
 import { KeelError } from '../../model/index.ts';
 import type { Journal, JournalRecord, NewJournalEvent, SnapshotRecord } from '../journal.ts';
+import type { AuditRow, AuditTable } from '../audit-table.ts';
 
 /** One thing read out of a backup, in the order it is replayed. */
 export type BackupItem =
   | { readonly kind: 'event'; readonly record: JournalRecord }
-  | { readonly kind: 'snapshot'; readonly snapshot: SnapshotRecord };
+  | { readonly kind: 'snapshot'; readonly snapshot: SnapshotRecord }
+  /** The audit chain's id: comes before any audit row. */
+  | { readonly kind: 'audit-chain'; readonly chainId: string }
+  | { readonly kind: 'audit'; readonly row: AuditRow };
 
 /** Events per append: large enough to amortise a commit, within the PostgreSQL journal's batch size. */
 const CHUNK = 2000;
@@ -17,11 +21,22 @@ const CHUNK = 2000;
  *
  * @example await replay(readDump('backups/journal-…-seq42.dump'), await openSqliteJournal({ path: 'restored.sqlite' }), 'backups/…dump');
  */
-export async function replay(items: AsyncIterable<BackupItem>, journal: Journal, from: string): Promise<{ events: number; lastSeq: number; snapshots: number }> {
+export async function replay(items: AsyncIterable<BackupItem>, journal: Journal, from: string, audit?: AuditTable): Promise<{ events: number; lastSeq: number; snapshots: number; auditRecords: number }> {
   let chunk: JournalRecord[] = [];
   let events = 0;
   let lastSeq = 0;
   let snapshots = 0;
+  let chainId: string | undefined;
+  let auditRows: AuditRow[] = [];
+  let auditRecords = 0;
+  // Audit rows go in verbatim (their hashes are the trail's evidence), never re-recorded.
+  const flushAudit = async () => {
+    if (chainId === undefined) return;
+    if (audit === undefined) throw new Error(`replay into ${journal.location}: the backup holds an audit trail but no audit table was given`);
+    await audit.importRows(chainId, auditRows);
+    auditRecords += auditRows.length;
+    auditRows = [];
+  };
   const flush = async () => {
     if (chunk.length === 0) return;
     const records = chunk;
@@ -34,6 +49,15 @@ export async function replay(items: AsyncIterable<BackupItem>, journal: Journal,
     }
   };
   for await (const item of items) {
+    if (item.kind === 'audit-chain') {
+      chainId = item.chainId;
+      continue;
+    }
+    if (item.kind === 'audit') {
+      auditRows.push(item.row);
+      if (auditRows.length >= CHUNK) await flushAudit();
+      continue;
+    }
     if (item.kind === 'event') {
       const seq = item.record.seq;
       if (seq !== lastSeq + 1) {
@@ -51,7 +75,8 @@ export async function replay(items: AsyncIterable<BackupItem>, journal: Journal,
     }
   }
   await flush();
-  return { events, lastSeq, snapshots };
+  await flushAudit();
+  return { events, lastSeq, snapshots, auditRecords };
 }
 
 function toNewEvent(r: JournalRecord): NewJournalEvent {

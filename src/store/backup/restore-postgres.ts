@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { KeelError } from '../../model/index.ts';
 import { checkSchemaName, resolvePostgresConfig, type PostgresConnectionOptions } from '../postgres/config.ts';
 import { PgSession } from '../postgres/connection.ts';
-import { openPostgresJournal } from '../postgres/index.ts';
+import { openPostgresAuditTable, openPostgresJournal, type PostgresAuditTable } from '../postgres/index.ts';
 import { readDump } from './dump-format.ts';
 import type { BackupManifest } from './manifest.ts';
 import { replay } from './replay.ts';
@@ -15,7 +15,7 @@ export interface PostgresTarget {
   readonly schema?: string;
 }
 
-const JOURNAL_TABLES = ['events', 'snapshots', 'orders', 'fills', 'positions', 'balances'];
+const JOURNAL_TABLES = ['events', 'snapshots', 'orders', 'fills', 'positions', 'balances', 'audit'];
 
 /**
  * Check that the target schema is absent or empty before anything is verified or written. Returns whether it
@@ -34,11 +34,13 @@ export async function checkPostgresTarget(t: PostgresTarget): Promise<{ schema: 
       );
       const { found, journal, tables } = r.rows[0];
       if (journal) {
-        const held = await c.query<{ last: number; snapshots: boolean }>(
-          `SELECT coalesce((SELECT max(seq) FROM ${schema}.events), 0)::bigint AS last, EXISTS (SELECT 1 FROM ${schema}.snapshots) AS snapshots`,
+        const audited = await c.query(`SELECT 1 FROM pg_tables WHERE schemaname = $1 AND tablename = 'audit'`, [schema]);
+        const held = await c.query<{ last: number; snapshots: boolean; audit: boolean }>(
+          `SELECT coalesce((SELECT max(seq) FROM ${schema}.events), 0)::bigint AS last, EXISTS (SELECT 1 FROM ${schema}.snapshots) AS snapshots,
+                  ${audited.rowCount ? `EXISTS (SELECT 1 FROM ${schema}.audit)` : 'false'} AS audit`,
         );
-        const { last, snapshots } = held.rows[0];
-        if (last > 0 || snapshots) {
+        const { last, snapshots, audit } = held.rows[0];
+        if (last > 0 || snapshots || audit) {
           throw new KeelError('BACKUP_TARGET_EXISTS', `already holds a journal (events up to seq ${last}); restore never writes into a journal that has data, nothing was written`, {
             field: '--schema', value: location, hint: 'restore into a new schema (--schema), or drop this one first if it is really unwanted',
           });
@@ -73,11 +75,15 @@ export async function restoreToPostgres(manifest: BackupManifest, dataPath: stri
     await journal.close();
     throw err;
   }
+  let audit: PostgresAuditTable | undefined;
   try {
-    await replay(manifest.format === 'sqlite' ? readSqliteBackup(dataPath) : readDump(dataPath), journal, dataPath);
+    audit = await openPostgresAuditTable({ connection: t.connection, schema, durability: 'machine' });
+    await replay(manifest.format === 'sqlite' ? readSqliteBackup(dataPath) : readDump(dataPath), journal, dataPath, audit);
+    await audit.close();
     await checkRestored(journal, manifest);
     await journal.close();
   } catch (err) {
+    await audit?.close();
     await journal.close();
     await undo(t, schema, existed, journal.location, err);
     throw err;
@@ -88,8 +94,10 @@ async function undo(t: PostgresTarget, schema: string, existed: boolean, locatio
   try {
     const session = await PgSession.connect(resolvePostgresConfig(t.connection));
     try {
+      // Emptied, the read models' watermark goes back to 0 with the events it counted.
+      // TRUNCATE is not UPDATE or DELETE: the audit table's append-only trigger lets an empty restore target be emptied again.
       await session.exclusive((c: pg.Client) => c.query(existed
-        ? `TRUNCATE ${JOURNAL_TABLES.map((n) => `${schema}.${n}`).join(', ')}`
+        ? `TRUNCATE ${JOURNAL_TABLES.map((n) => `${schema}.${n}`).join(', ')}; UPDATE ${schema}.read_model_state SET seq = 0`
         : `DROP SCHEMA IF EXISTS ${schema} CASCADE`));
     } finally {
       await session.close();

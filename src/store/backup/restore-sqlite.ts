@@ -1,7 +1,7 @@
 import { copyFileSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { KeelError } from '../../model/index.ts';
-import { openSqliteJournal } from '../sqlite/index.ts';
+import { openSqliteAuditTable, openSqliteJournal } from '../sqlite/index.ts';
 import { fileDigest } from './checksum.ts';
 import { readDump } from './dump-format.ts';
 import type { BackupManifest } from './manifest.ts';
@@ -46,7 +46,14 @@ export async function restoreToSqlite(manifest: BackupManifest, dataPath: string
     }
     const journal = await openSqliteJournal({ path: tmp, durability: 'machine' });
     try {
-      if (manifest.format === 'keel-dump') await replay(readDump(dataPath), journal, dataPath);
+      if (manifest.format === 'keel-dump') {
+        const audit = await openSqliteAuditTable({ path: tmp, durability: 'machine' });
+        try {
+          await replay(readDump(dataPath), journal, dataPath, audit);
+        } finally {
+          await audit.close();
+        }
+      }
       await checkRestored(journal, manifest);
     } finally {
       await journal.close();

@@ -6,6 +6,7 @@ import { temporaryName } from './no-overwrite.ts';
 import { prepareBackupDir, publishBackup, type BackupResult } from './publish-backup.ts';
 import { checkKeep, DEFAULT_KEEP } from './retention.ts';
 import { openSqliteSource, sqliteContents } from './sqlite-source.ts';
+import type { BackupContents } from './manifest.ts';
 
 /**
  * Pages per backup step: all of them. SQLite restarts a step-by-step backup whenever another connection
@@ -68,7 +69,7 @@ export async function backupSqliteJournal(o: SqliteBackupOptions): Promise<Backu
  * journal: a WAL database is two files, and reading one later, even read-only, creates side files next to it.
  * `quick_check` refuses to publish a copy of a damaged journal as if it were a good backup.
  */
-function describeCopy(tmp: string, source: string): { schemaVersion: number; contents: { events: number; lastSeq: number; snapshots: number } } {
+function describeCopy(tmp: string, source: string): { schemaVersion: number; contents: BackupContents } {
   const copy = new DatabaseSync(tmp);
   try {
     copy.exec('PRAGMA journal_mode = DELETE');

@@ -55,10 +55,10 @@ export class PgSession {
    * Connect, failing within the configured timeout with a one-line KeelError (JOURNAL_UNREACHABLE when
    * nothing answers, JOURNAL_CONNECT when the server refuses us) that names host, port and database only.
    */
-  static async connect(config: PostgresConfig): Promise<PgSession> {
+  static async connect(config: PostgresConfig, applicationName = 'keel journal'): Promise<PgSession> {
     const client = new pg.Client({
       host: config.host, port: config.port, database: config.database, user: config.user, password: config.password,
-      connectionTimeoutMillis: config.connectTimeoutMs, keepAlive: true, application_name: 'keel journal', types: JOURNAL_TYPES,
+      connectionTimeoutMillis: config.connectTimeoutMs, keepAlive: true, application_name: applicationName, types: JOURNAL_TYPES,
     });
     // An error emitted while connecting would otherwise crash the process as an unhandled 'error' event.
     const swallow = () => {};

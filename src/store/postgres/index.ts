@@ -5,3 +5,6 @@
 export { openPostgresJournal, PostgresJournal, type PostgresJournalOptions } from './journal.ts';
 export { resolvePostgresConfig, describeServer, type PostgresConnectionOptions, type PostgresConfig } from './config.ts';
 export { SCHEMA_VERSION as POSTGRES_SCHEMA_VERSION } from './migrations.ts';
+export { openPostgresAuditTable, PostgresAuditTable, type PostgresAuditTableOptions } from './audit-table.ts';
+export { LeaderLease, type LeaderLeaseOptions, type LeaseState, type HaNodeRow } from './lease.ts';
+export { isFenced } from './fencing.ts';

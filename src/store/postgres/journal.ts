@@ -8,9 +8,14 @@ import type {
 import { checkSchemaName, resolvePostgresConfig, type PostgresConnectionOptions } from './config.ts';
 import { PgSession } from './connection.ts';
 import { checkVersion, migrate } from './migrations.ts';
-import { appendStatement } from './append-statement.ts';
-import { ReadModelPlanner, type StoredOrders, readBalances, readFills, readOrders, readPositions } from './read-models.ts';
-import { acquireWriterLock } from './writer-lock.ts';
+import { eventsStatement, fenceSelect } from './append-statement.ts';
+import { EVENT_COLUMNS, toRecord, watermarkOf, type EventDbRow } from './event-rows.ts';
+import { readBalances, readConsistent, readFills, readOrders, readPositions } from './read-models.ts';
+import { PostgresReadModelSync } from './read-model-sync.ts';
+import { acquireWriterLock, probeWriterLock, refuseIfLeaseHeld } from './writer-lock.ts';
+import { fencedError } from './fencing.ts';
+import type { AuditRow, AuditRowQuery } from '../audit-table.ts';
+import { readAuditRows, readChainId } from './audit-table.ts';
 
 export interface PostgresJournalOptions {
   /** Server and credentials; missing fields come from the environment (see PostgresConnectionOptions). */
@@ -24,6 +29,12 @@ export interface PostgresJournalOptions {
    * append and saveSnapshot throw JOURNAL_READ_ONLY.
    */
   readonly readOnly?: boolean;
+  /**
+   * Write as the active of an active/standby pair under this fencing epoch (lease.ts): every statement checks
+   * the epoch is still the lease's, and one that is not writes nothing (`FENCED`). Replaces the advisory writer
+   * lock (a paused old active would hold that forever); an engine without a lease is still refused.
+   */
+  readonly fencing?: { readonly epoch: number };
 }
 
 /**
@@ -69,11 +80,18 @@ export async function openPostgresJournal(options: PostgresJournalOptions = {}):
         await checkVersion(c, schema, session.server);
       } else {
         await migrate(c, schema, session.server);
-        await acquireWriterLock(c, schema, location);
+        if (options.fencing) await probeWriterLock(c, schema, location);
+        else {
+          await acquireWriterLock(c, schema, location);
+          await refuseIfLeaseHeld(c, schema, location);
+        }
       }
       return lastSeqOf(c, schema);
     });
-    return new PostgresJournal(session, schema, durability, location, options.readOnly === true, last);
+    // The writer's read models fold on a connection of their own; first whatever a crash left behind.
+    const epoch = options.fencing?.epoch;
+    const readModels = options.readOnly ? undefined : await PostgresReadModelSync.open(config, schema, last, epoch, location);
+    return new PostgresJournal(session, schema, durability, location, last, readModels, epoch);
   } catch (err) {
     await session.close();
     throw err;
@@ -82,7 +100,10 @@ export async function openPostgresJournal(options: PostgresJournalOptions = {}):
 
 /**
  * The PostgreSQL journal. Appends are queued and committed by one flush loop, one transaction per batch of
- * whole calls in call order (group commit); the events and the read models they change commit together.
+ * whole calls in call order (group commit). The commit holds the events only, so an order intent's
+ * write-ahead is one small INSERT; the read models follow on a connection of their own (read-model-sync.ts).
+ * Every query answers as of the last committed event all the same: the writer waits for its read models to
+ * catch up first, a read-only journal lays the events after their watermark over them (readConsistent).
  * After a failed commit the journal refuses everything: appending later events past a lost batch would
  * reorder history, so the engine must stop and recover instead.
  */
@@ -93,7 +114,8 @@ export class PostgresJournal implements Journal {
   private readonly session: PgSession;
   private readonly schema: string;
   private readonly readOnly: boolean;
-  private readonly readModels: ReadModelPlanner;
+  /** The writer's read-model folding (undefined: read-only). */
+  private readonly readModels: PostgresReadModelSync | undefined;
   private readonly queue: PendingAppend[] = [];
   /** Last committed sequence; only this writer appends (writer lock), so memory is the truth. */
   private last: number;
@@ -102,15 +124,19 @@ export class PostgresJournal implements Journal {
   private closing = false;
   private commits = 0;
   private committedEvents = 0;
+  private commitMs = 0;
+  /** The fencing epoch this writer writes under (undefined: no lease, the advisory writer lock instead). */
+  readonly epoch: number | undefined;
 
-  constructor(session: PgSession, schema: string, durability: Durability, location: string, readOnly: boolean, last: number) {
+  constructor(session: PgSession, schema: string, durability: Durability, location: string, last: number, readModels?: PostgresReadModelSync, epoch?: number) {
+    this.epoch = epoch;
     this.session = session;
     this.schema = schema;
     this.durability = durability;
     this.location = location;
-    this.readOnly = readOnly;
+    this.readOnly = readModels === undefined;
     this.last = last;
-    this.readModels = new ReadModelPlanner(schema);
+    this.readModels = readModels;
   }
 
   append(events: readonly NewJournalEvent[]): Promise<readonly number[]> {
@@ -145,7 +171,7 @@ export class PostgresJournal implements Journal {
     if (options.types) where.push(`type = ANY($${values.push(options.types)}::text[])`);
     const limit = options.limit !== undefined ? ` LIMIT $${values.push(options.limit)}` : '';
     const rows = await this.session.query<EventDbRow>(
-      `SELECT seq, ts, account, strategy, instrument, type, payload, version FROM ${this.schema}.events WHERE ${where.join(' AND ')} ORDER BY seq${limit}`,
+      `SELECT ${EVENT_COLUMNS} FROM ${this.schema}.events WHERE ${where.join(' AND ')} ORDER BY seq${limit}`,
       values,
     );
     return rows.map(toRecord);
@@ -171,11 +197,21 @@ export class PostgresJournal implements Journal {
     if (snapshot.seq > this.last) {
       throw new KeelError('BAD_SNAPSHOT', `is beyond the last journaled event (${this.last})`, { field: 'snapshot.seq', value: snapshot.seq });
     }
-    await this.session.query(
-      `INSERT INTO ${this.schema}.snapshots (seq, ts, state) VALUES ($1, $2, $3)
-       ON CONFLICT (seq) DO UPDATE SET ts = excluded.ts, state = excluded.state, saved_at = now()`,
-      [snapshot.seq, snapshot.ts, state],
+    if (this.epoch === undefined) {
+      await this.session.query(
+        `INSERT INTO ${this.schema}.snapshots (seq, ts, state) VALUES ($1, $2, $3)
+         ON CONFLICT (seq) DO UPDATE SET ts = excluded.ts, state = excluded.state, saved_at = now()`,
+        [snapshot.seq, snapshot.ts, state],
+      );
+      return;
+    }
+    const saved = await this.session.query(
+      `INSERT INTO ${this.schema}.snapshots (seq, ts, state)
+       SELECT $1::bigint, $2::bigint, $3::text WHERE EXISTS (${fenceSelect(this.schema, '$4')})
+       ON CONFLICT (seq) DO UPDATE SET ts = excluded.ts, state = excluded.state, saved_at = now() RETURNING seq`,
+      [snapshot.seq, snapshot.ts, state, this.epoch],
     );
+    if (saved.length === 0) throw fencedError(this.epoch, this.location, 'a snapshot');
   }
 
   async latestSnapshot(): Promise<SnapshotRecord | undefined> {
@@ -187,24 +223,45 @@ export class PostgresJournal implements Journal {
   }
 
   orders(filter: { openOnly?: boolean; account?: string } = {}): Promise<OrderRow[]> {
-    return this.session.exclusive((c) => readOrders(c, this.schema, filter));
+    return this.readModel((c) => readOrders(c, this.schema, filter), (t, rows) => t.orders(rows, filter));
   }
 
   fills(filter: { fromSeq?: number; account?: string } = {}): Promise<FillRow[]> {
-    return this.session.exclusive((c) => readFills(c, this.schema, filter));
+    return this.readModel((c) => readFills(c, this.schema, filter), (t, rows) => t.fills(rows, filter));
   }
 
   positions(filter: { account?: string } = {}): Promise<PositionRow[]> {
-    return this.session.exclusive((c) => readPositions(c, this.schema, filter));
+    return this.readModel((c) => readPositions(c, this.schema, filter), (t, rows) => t.positions(rows, filter));
   }
 
   balances(filter: { account?: string } = {}): Promise<BalanceRow[]> {
-    return this.session.exclusive((c) => readBalances(c, this.schema, filter));
+    return this.readModel((c) => readBalances(c, this.schema, filter), (t, rows) => t.balances(rows, filter));
   }
 
-  /** How many transactions the appends took and how many events they carried (benchmarks, tests of group commit). */
-  stats(): { readonly commits: number; readonly events: number } {
-    return { commits: this.commits, events: this.committedEvents };
+  async settleReadModels(): Promise<number> {
+    if (this.readModels === undefined) return this.session.exclusive((c) => watermarkOf(c, this.schema));
+    await this.idle();
+    return this.readModels.settle();
+  }
+
+  readAudit(query?: AuditRowQuery): Promise<AuditRow[]> {
+    return this.session.exclusive((c) => readAuditRows(c, this.schema, query));
+  }
+
+  auditChainId(): Promise<string> {
+    return this.session.exclusive((c) => readChainId(c, this.schema, this.location));
+  }
+
+  /**
+   * How many transactions the appends took and how many events they carried (benchmarks, tests of group
+   * commit), how many statements folded them into the read models, up to which event, and the time spent
+   * waiting for each kind of statement, ms (round trips included).
+   */
+  stats(): { readonly commits: number; readonly events: number; readonly readModelCommits: number; readonly readModelSeq: number; readonly commitMs: number; readonly readModelMs: number } {
+    return {
+      commits: this.commits, events: this.committedEvents, readModelCommits: this.readModels?.commits ?? 0, readModelSeq: this.readModels?.watermark ?? 0,
+      commitMs: this.commitMs, readModelMs: this.readModels?.busyMs ?? 0,
+    };
   }
 
   /** A server setting of this journal's session (diagnostics, e.g. "synchronous_commit"). */
@@ -213,12 +270,22 @@ export class PostgresJournal implements Journal {
     return rows[0].v;
   }
 
-  /** Commits what is queued, then closes the connection (which releases the writer lock). */
+  /** Commits what is queued and folds it into the read models, then closes the connections (which releases the writer lock). */
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
     await this.idle().catch(() => {});
+    // Before the lock goes: the next writer must not fold the same events while this one still does.
+    await this.readModels?.close();
     await this.session.close();
+  }
+
+  /** A read-model query: the writer's once its read models include every appended event; a reader's with the tail laid over. */
+  private async readModel<T>(stored: (c: pg.Client) => Promise<T>, overlay: Parameters<typeof readConsistent<T>>[3]): Promise<T> {
+    if (this.readModels === undefined) return this.session.exclusive((c) => readConsistent(c, this.schema, stored, overlay));
+    await this.idle();
+    await this.readModels.settle();
+    return this.session.exclusive(stored);
   }
 
   /** Resolves once every append queued so far has committed or failed. */
@@ -254,7 +321,7 @@ export class PostgresJournal implements Journal {
     this.flushing = undefined;
   }
 
-  /** One transaction (one statement): the batch's events with seq = last + 1, … and the read-model changes they imply. */
+  /** One transaction (one statement): the batch's events with seq = last + 1, …; then hand them to the read models. */
   private async commit(c: pg.Client, batch: readonly PendingAppend[]): Promise<number[][]> {
     const records: JournalRecord[] = [];
     const payloads: string[] = [];
@@ -270,34 +337,16 @@ export class PostgresJournal implements Journal {
       seqs.push(mine);
     }
     if (records.length === 0) return seqs;
-    const stored: StoredOrders = new Map();
-    for (;;) {
-      const changes = await this.readModels.plan(c, records, stored);
-      try {
-        await c.query(appendStatement(this.schema, records, payloads, changes));
-        break;
-      } catch (err) {
-        // An order intent repeated under a known client order id: nothing was written; plan again knowing it.
-        if (!this.readModels.isOrderConflict(err) || changes.assumedNew.length === 0) throw err;
-        await this.readModels.learn(c, changes.assumedNew, stored);
-      }
-    }
+    const t0 = performance.now();
+    const inserted = await c.query(eventsStatement(this.schema, records, payloads, this.epoch));
+    this.commitMs += performance.now() - t0;
+    if (this.epoch !== undefined && inserted.rowCount !== records.length) throw fencedError(this.epoch, this.location, `${records.length} event(s)`);
     this.last = seq;
     this.commits++;
     this.committedEvents += records.length;
-    this.readModels.committedBatch(stored);
+    this.readModels!.committed(records, seq);
     return seqs;
   }
-}
-
-interface EventDbRow {
-  seq: number; ts: number; account: string; strategy: string | null; instrument: string | null; type: string; payload: string; version: string | null;
-}
-
-function toRecord(r: EventDbRow): JournalRecord {
-  const stream = { account: r.account, ...(r.strategy !== null && { strategy: r.strategy }), ...(r.instrument !== null && { instrument: r.instrument }) };
-  const base = { seq: r.seq, ts: r.ts, stream, type: r.type, payload: decodePayload(r.payload) };
-  return r.version !== null ? { ...base, version: r.version } : base;
 }
 
 async function lastSeqOf(c: pg.Client, schema: string): Promise<number> {

@@ -95,6 +95,91 @@ const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'read models committed after their events (watermark)',
+    sql: `
+      -- The last event the read models include. They are committed after the events, in a statement of their
+      -- own on a connection of their own (an order intent's write-ahead commit is then only its event); a
+      -- journal opened for writing folds the events after this first, and readers lay them over the rows.
+      CREATE TABLE read_model_state (
+        id  int    PRIMARY KEY CHECK (id = 1),
+        seq bigint NOT NULL
+      );
+      -- Until now the read models were committed with the events: they include every event there is.
+      INSERT INTO read_model_state (id, seq) SELECT 1, coalesce(max(seq), 0) FROM events;
+    `,
+  },
+  {
+    version: 3,
+    name: 'audit trail',
+    sql: `
+      -- The random id the audit chain's first record links to (security/audit/chain.ts): a chain copied in
+      -- from another journal does not verify here. One row, set once; restores carry it over.
+      CREATE TABLE audit_chain (
+        id         int         PRIMARY KEY CHECK (id = 1),
+        chain_id   text        NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now()
+      );
+      INSERT INTO audit_chain (id, chain_id) VALUES (1, replace(gen_random_uuid()::text, '-', ''));
+
+      -- Append-only, hash-chained operator and security events (store/audit-table.ts). seq is assigned as
+      -- last + 1 under a transaction-level advisory lock, so the chain never forks, across processes too.
+      -- text, not jsonb, for details: jsonb reorders keys, and the hash covers the text as written.
+      CREATE TABLE audit (
+        seq       bigint PRIMARY KEY,
+        ts        bigint NOT NULL,
+        actor     text   NOT NULL,
+        origin    text   NOT NULL,
+        action    text   NOT NULL,
+        target    text,
+        result    text   NOT NULL CHECK (result IN ('ok', 'denied', 'failed')),
+        reason    text,
+        details   text   NOT NULL,
+        prev_hash text   NOT NULL,
+        hash      text   NOT NULL
+      );
+      -- Exports ask for a time range.
+      CREATE INDEX audit_ts ON audit (ts);
+      -- An UPDATE or DELETE fails loudly; someone who disables the trigger is caught by the chain.
+      CREATE FUNCTION audit_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'the audit table is append-only (% refused)', TG_OP; END
+      $$;
+      CREATE TRIGGER audit_append_only BEFORE UPDATE OR DELETE ON audit FOR EACH ROW EXECUTE FUNCTION audit_append_only();
+    `,
+  },
+  {
+    version: 4,
+    name: 'leader lease, fencing epoch and standby nodes',
+    sql: `
+      -- The leader lease of an active/standby pair (store/postgres/lease.ts, docs/high-availability.md). One
+      -- row. Taking it over bumps epoch; times are the server's (now()), so the nodes' clocks never matter.
+      CREATE TABLE lease (
+        id         int         PRIMARY KEY CHECK (id = 1),
+        epoch      bigint      NOT NULL,
+        holder     text,
+        holder_api text,
+        renewed_at timestamptz,
+        expires_at timestamptz
+      );
+      INSERT INTO lease (id, epoch) VALUES (1, 0);
+
+      -- The epoch each event was written under. A fenced writer's INSERT carries it and holds the lease row
+      -- FOR SHARE while it checks it is current, so a takeover (UPDATE of that row) waits for it and every
+      -- later INSERT by the old epoch inserts nothing. NULL: written without a lease (a single engine).
+      ALTER TABLE events ADD COLUMN epoch bigint;
+
+      -- Every node of the pair, as it last reported itself: the active reads the standby's lag from here.
+      CREATE TABLE ha_nodes (
+        node         text        PRIMARY KEY,
+        role         text        NOT NULL CHECK (role IN ('active', 'standby', 'stepped-down')),
+        epoch        bigint,
+        seen_seq     bigint      NOT NULL,
+        api          text,
+        heartbeat_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
@@ -106,6 +191,8 @@ export const SCHEMA_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;
  */
 export const LOCK_CLASS_MIGRATE = 0x4b454c01; // "KEL" + 1
 export const LOCK_CLASS_WRITER = 0x4b454c02;
+/** Held for the length of one audit append (transaction-level), by every appender of the schema's audit table. */
+export const LOCK_CLASS_AUDIT = 0x4b454c03;
 
 /**
  * Bring `schema` to SCHEMA_VERSION in one transaction, under an advisory lock so that two engines starting at
@@ -143,18 +230,28 @@ export async function migrate(client: pg.Client, schema: string, server: string)
   }
 }
 
+/** The oldest schema a reader can read without migrating (see `watermarkOf` in event-rows.ts). */
+const OLDEST_READABLE_VERSION = 1;
+
 /**
- * For read-only opens: the schema must already be at SCHEMA_VERSION (a reader never migrates, so that a
+ * For read-only opens: the schema must be at a version this code reads (a reader never migrates, so that a
  * `keel state` run against a live engine cannot change what the engine writes to).
  */
-export async function checkVersion(client: pg.Client, schema: string, server: string): Promise<void> {
+export async function checkVersion(client: pg.Client, schema: string, server: string, needsCurrent?: string): Promise<void> {
   const found = await versionOf(client, schema);
   const where = `${server} schema ${schema}`;
   if (found === undefined) {
     throw new KeelError('JOURNAL_SCHEMA', `there is no journal in schema "${schema}"`, { field: 'journal', value: where, hint: 'check the schema name; an engine creates it on its first start' });
   }
   checkNotNewer(found, schema, server);
-  if (found < SCHEMA_VERSION) {
+  // The audit trail (version 3) and backups, which carry it, need the current schema.
+  if (needsCurrent !== undefined && found < SCHEMA_VERSION) {
+    throw new KeelError('JOURNAL_SCHEMA', `journal schema version ${found} is older than this Keel's ${SCHEMA_VERSION}: ${needsCurrent} needs the current schema`, {
+      field: 'journal', value: where, hint: 'start the engine on it once, which migrates it, or use the Keel that wrote it',
+    });
+  }
+  // Version 1 has no read-model watermark but committed the read models with their events: readable as is.
+  if (found < OLDEST_READABLE_VERSION) {
     throw new KeelError('JOURNAL_SCHEMA', `journal schema version ${found} is older than this Keel's ${SCHEMA_VERSION}`, {
       field: 'journal', value: where, hint: 'open it once for writing (start the engine) to migrate it',
     });

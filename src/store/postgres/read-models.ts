@@ -1,6 +1,8 @@
 import type pg from 'pg';
 import type { BalanceRow, FillRow, JournalRecord, OrderRow, PositionRow } from '../journal.ts';
 import { isOpenStatus, project, type OrderProgress } from '../projection.ts';
+import { ReadModelTail, tailOrderIds } from '../read-model-tail.ts';
+import { eventsFrom, watermarkOf } from './event-rows.ts';
 
 /** An order row changed by a batch, after every `order.update` of the batch is folded in (applied in SQL to the stored row). */
 export interface OrderUpdate {
@@ -186,14 +188,19 @@ export async function readOrders(c: pg.Client, schema: string, f: { openOnly?: b
   if (f.account !== undefined) where.push(`account = $${values.push(f.account)}`);
   if (f.openOnly) where.push('is_open');
   const r = await c.query(
-    `SELECT client_order_id, account, strategy, instrument, side, type, quantity, filled_quantity, status, venue_order_id, reason, updated_seq
-       FROM ${schema}.orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_seq, client_order_id`,
+    `SELECT ${ORDER_COLUMNS} FROM ${schema}.orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_seq, client_order_id`,
     values,
   );
-  return r.rows.map((o) => ({
+  return r.rows.map(toOrderRow);
+}
+
+const ORDER_COLUMNS = 'client_order_id, account, strategy, instrument, side, type, quantity, filled_quantity, status, venue_order_id, reason, updated_seq';
+
+function toOrderRow(o: pg.QueryResultRow): OrderRow {
+  return {
     clientOrderId: o.client_order_id, account: o.account, strategy: o.strategy, instrument: o.instrument, side: o.side, type: o.type,
     quantity: o.quantity, filledQuantity: o.filled_quantity, status: o.status, venueOrderId: o.venue_order_id, reason: o.reason, updatedSeq: o.updated_seq,
-  }));
+  };
 }
 
 export async function readFills(c: pg.Client, schema: string, f: { fromSeq?: number; account?: string }): Promise<FillRow[]> {
@@ -223,4 +230,28 @@ export async function readBalances(c: pg.Client, schema: string, f: { account?: 
     [f.account ?? null],
   );
   return r.rows.map((b) => ({ account: b.account, currency: b.currency, cash: b.cash, equity: b.equity, realizedPnl: b.realized_pnl, updatedSeq: b.updated_seq }));
+}
+
+/**
+ * A read-only journal's query: the stored rows, the watermark and the events after it in one REPEATABLE
+ * READ snapshot, the events laid over the rows (ReadModelTail), so the answer is as of the last committed
+ * event even while the engine's read-model statement is pending or after it died between the two commits.
+ */
+export async function readConsistent<T>(c: pg.Client, schema: string, stored: (c: pg.Client) => Promise<T>, overlay: (tail: ReadModelTail, rows: T) => T): Promise<T> {
+  await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    const at = await watermarkOf(c, schema);
+    const rows = await stored(c);
+    const records = await eventsFrom(c, schema, at + 1);
+    if (records.length === 0) return rows;
+    const ids = tailOrderIds(records);
+    const known = new Map<string, OrderRow>();
+    if (ids.length > 0) {
+      const r = await c.query(`SELECT ${ORDER_COLUMNS} FROM ${schema}.orders WHERE client_order_id = ANY($1::text[])`, [ids]);
+      for (const o of r.rows) known.set(o.client_order_id, toOrderRow(o));
+    }
+    return overlay(new ReadModelTail(records, known), rows);
+  } finally {
+    await c.query('COMMIT');
+  }
 }

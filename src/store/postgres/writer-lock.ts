@@ -26,3 +26,29 @@ export async function acquireWriterLock(client: pg.Client, schema: string, where
     field: 'journal', value: where, hint: 'one engine per journal: stop the other engine, use another schema, or open this one read-only',
   });
 }
+
+/**
+ * A fenced writer (lease.ts) takes no advisory lock: an old active that is merely paused would hold it for
+ * ever and block the takeover; the fencing epoch keeps it out instead. It still refuses to write beside an
+ * engine that runs without a lease and holds the lock: it takes the lock and lets it go at once.
+ */
+export async function probeWriterLock(client: pg.Client, schema: string, where: string): Promise<void> {
+  await acquireWriterLock(client, schema, where);
+  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS_WRITER, schema]);
+}
+
+/**
+ * An engine without a lease must not write while an active/standby pair holds it (the pair's standby would
+ * take over and interleave): refused with the holder's name, the advisory lock released again.
+ */
+export async function refuseIfLeaseHeld(client: pg.Client, schema: string, where: string): Promise<void> {
+  const r = await client.query<{ holder: string; epoch: number }>(
+    `SELECT holder, epoch FROM ${schema}.lease WHERE id = 1 AND holder IS NOT NULL AND expires_at > now()`,
+  );
+  const held = r.rows[0];
+  if (held === undefined) return;
+  await client.query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_CLASS_WRITER, schema]);
+  throw new KeelError('JOURNAL_LOCKED', `is held by the active/standby pair: node ${held.holder} holds the leader lease (epoch ${held.epoch})`, {
+    field: 'journal', value: where, hint: 'start this engine with --role standby beside it, or stop the pair first',
+  });
+}

@@ -1,6 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
-import type { NewJournalEvent } from '../journal.ts';
-import { SqliteReadModelWriter } from './read-models.ts';
+import type { JournalRecord, NewJournalEvent } from '../journal.ts';
 import { VersionIds } from './versions.ts';
 
 /** Events inserted per multi-row INSERT (the rest of a batch goes one by one). */
@@ -15,8 +14,9 @@ export interface EncodedAppend {
 
 /**
  * Writes one group-commit batch in one transaction: the events, in call order, numbered after the last
- * stored sequence, and the read models folded from them. All or nothing: on any error the transaction is
- * rolled back and the error thrown, and no sequence number is used up.
+ * stored sequence. Nothing else: the read models follow in a transaction of their own (read-model-sync.ts),
+ * so that an order intent's write-ahead commit is one small row. All or nothing: on any error the
+ * transaction is rolled back and the error thrown, and no sequence number is used up.
  */
 export class SqliteEventWriter {
   private readonly db: DatabaseSync;
@@ -25,7 +25,6 @@ export class SqliteEventWriter {
   private readonly maxSeq: StatementSync;
   /** Bind values of up to EVENTS_PER_INSERT rows, reused by every batch. */
   private readonly values: Array<string | number | null> = new Array(EVENTS_PER_INSERT * EVENT_COLUMNS).fill(null);
-  private readonly readModels: SqliteReadModelWriter;
   private readonly versions: VersionIds;
 
   constructor(db: DatabaseSync) {
@@ -34,13 +33,13 @@ export class SqliteEventWriter {
     this.insertOne = db.prepare(`${insert}(?, ?, ?, ?, ?, ?, ?, ?)`);
     this.insertMany = db.prepare(insert + new Array(EVENTS_PER_INSERT).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', '));
     this.maxSeq = db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events');
-    this.readModels = new SqliteReadModelWriter(db);
     this.versions = new VersionIds(db);
   }
 
-  /** Commit `batch`; returns the last sequence number it used. */
-  write(batch: readonly EncodedAppend[]): number {
-    const { db, values, readModels, versions } = this;
+  /** Commit `batch`; returns the last sequence number it used and pushes the committed records onto `committed`. */
+  write(batch: readonly EncodedAppend[], committed: JournalRecord[]): number {
+    const { db, values, versions } = this;
+    const records: JournalRecord[] = [];
     try {
       db.exec('BEGIN IMMEDIATE');
       // Read under the write lock rather than trusted from memory: a second writer on the file (which should
@@ -67,16 +66,15 @@ export class SqliteEventWriter {
             this.insertMany.run(...values);
             rows = 0;
           }
-          readModels.add({ seq, ts: e.ts, stream: s, type: e.type, payload: e.payload, version: e.version });
+          records.push({ seq, ts: e.ts, stream: s, type: e.type, payload: e.payload, version: e.version });
         }
       }
       for (let r = 0; r < rows; r++) this.insertOne.run(...values.slice(r * EVENT_COLUMNS, (r + 1) * EVENT_COLUMNS));
-      readModels.write();
       db.exec('COMMIT');
       versions.committed();
+      for (let i = 0; i < records.length; i++) committed.push(records[i]);
       return seq;
     } catch (err) {
-      readModels.discard();
       versions.rolledBack();
       if (db.isTransaction) {
         try {

@@ -9,8 +9,12 @@ import { checkReadableVersion, migrate, schemaVersionOf } from './migrations.ts'
 import { projectionProblem } from '../projection.ts';
 import { BackgroundCheckpointer } from './checkpointer.ts';
 import { SqliteEventWriter, type EncodedAppend } from './event-writer.ts';
-import { SqliteReadModelReader } from './read-models.ts';
+import { checkCount, eventsQuery, toRecord, type EventRow } from './event-rows.ts';
+import { SqliteReadModelReader, watermarkOf } from './read-models.ts';
+import { SqliteReadModelSync } from './read-model-sync.ts';
 import { SqliteWriterLock } from './writer-lock.ts';
+import type { AuditRow, AuditRowQuery } from '../audit-table.ts';
+import { readAuditRows, readChainId } from './audit-table.ts';
 
 export interface SqliteJournalOptions {
   /** The journal file, normally `journal.sqlite` in the run's directory (which must exist). */
@@ -32,20 +36,18 @@ interface PendingAppend extends EncodedAppend {
 
 /** Counters for benchmarks and tests: how many transactions the appends took. */
 export interface SqliteJournalStats {
+  /** Event commits (the write-ahead ones). */
   readonly commits: number;
   readonly events: number;
+  /** Transactions that folded events into the read models (after the events' commits). */
+  readonly readModelCommits: number;
+  /** The last event the stored read models include. */
+  readonly readModelSeq: number;
+  /** Time spent in event commits and in read-model commits, ms (how busy the journal keeps the event loop). */
+  readonly commitMs: number;
+  readonly readModelMs: number;
 }
 
-interface EventRow {
-  seq: number;
-  ts: number;
-  account: string;
-  strategy: string | null;
-  instrument: string | null;
-  type: string;
-  payload: string;
-  version: string | null;
-}
 
 /**
  * Open (creating and migrating it if needed) the SQLite journal at `path`. Refuses with a one-line
@@ -96,9 +98,12 @@ export async function openSqliteJournal(options: SqliteJournalOptions): Promise<
  *
  * Group commit: `append` encodes its events and queues them; one transaction per turn of the event loop
  * commits everything queued, in call order (a `setImmediate` after the appends, so that the reports of all
- * the I/O callbacks of one loop turn share one commit, and with `machine` durability one fsync). The read
- * models are updated in the same transaction, so they never disagree with the events. WAL checkpoints run
- * on a worker thread (checkpointer.ts), never inside an append's commit.
+ * the I/O callbacks of one loop turn share one commit, and with `machine` durability one fsync). The commit
+ * holds the events only, so an order intent's write-ahead is one small row; the read models follow in
+ * transactions of their own, a turn later (read-model-sync.ts). Every query answers as of the last committed
+ * event all the same: this journal folds what is behind before it answers, a read-only one lays the events
+ * after the read models' watermark over them (read-models.ts). Opening for writing folds what a crash left
+ * behind. WAL checkpoints run on a worker thread (checkpointer.ts), never inside an append's commit.
  */
 export class SqliteJournal implements Journal {
   readonly kind = 'sqlite' as const;
@@ -107,6 +112,7 @@ export class SqliteJournal implements Journal {
   readonly readOnly: boolean;
   private readonly db: DatabaseSync;
   private readonly writer: SqliteEventWriter | undefined;
+  private readonly readModels: SqliteReadModelSync | undefined;
   private readonly maxSeq: StatementSync;
   private readonly checkpointer: BackgroundCheckpointer | undefined;
   private readonly queries: SqliteReadModelReader;
@@ -117,6 +123,7 @@ export class SqliteJournal implements Journal {
   private closed = false;
   private commits = 0;
   private committedEvents = 0;
+  private commitMs = 0;
 
   private readonly lock: SqliteWriterLock | undefined;
 
@@ -128,9 +135,15 @@ export class SqliteJournal implements Journal {
     this.readOnly = readOnly;
     this.maxSeq = db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events');
     this.last = this.readMaxSeq();
-    this.queries = new SqliteReadModelReader(db);
+    this.queries = new SqliteReadModelReader(db, readOnly ? (fromSeq) => this.records(fromSeq) : undefined);
     if (!readOnly) {
       this.writer = new SqliteEventWriter(db);
+      this.readModels = new SqliteReadModelSync(db, durability, this.last, {
+        readEvents: (fromSeq, limit) => this.records(fromSeq, limit), eventCommitQueued: () => this.timer !== undefined,
+        committed: (events) => this.checkpointer?.wrote(events),
+      });
+      // A crash between an event commit and its read models' commit left them behind: fold those events now.
+      this.readModels.catchUp();
       this.checkpointer = new BackgroundCheckpointer(db, path, durability);
     }
   }
@@ -140,15 +153,9 @@ export class SqliteJournal implements Journal {
    * handing it over (the engine's events are immutable). A bad event rejects this call only.
    */
   append(events: readonly NewJournalEvent[]): Promise<readonly number[]> {
-    const refused = this.refuseWrite();
-    if (refused) return Promise.reject(refused);
-    const payloads = new Array<string>(events.length);
+    let payloads: string[];
     try {
-      for (let i = 0; i < events.length; i++) {
-        payloads[i] = encodeNewEvent(events[i], i);
-        const problem = projectionProblem(events[i].type, events[i].payload);
-        if (problem !== undefined) throw new KeelError('BAD_JOURNAL_EVENT', problem, { field: `events[${i}]`, value: events[i].type });
-      }
+      payloads = this.encode(events);
     } catch (err) {
       return Promise.reject(err);
     }
@@ -156,6 +163,37 @@ export class SqliteJournal implements Journal {
       this.queue.push({ events, payloads, resolve, reject });
       this.timer ??= setImmediate(() => this.commit());
     });
+  }
+
+  /**
+   * Commit `events` now, in this call, after everything queued (which commits in the same transaction), and
+   * return their sequence numbers once durable; throws what the append would have rejected with. For an
+   * order intent: its request may leave as soon as this returns, without waiting for the end of the loop
+   * turn and a promise callback.
+   */
+  appendNow(events: readonly NewJournalEvent[]): readonly number[] {
+    const payloads = this.encode(events);
+    let seqs: readonly number[] | undefined;
+    let failure: unknown;
+    this.queue.push({ events, payloads, resolve: (s) => { seqs = s; }, reject: (err) => { failure = err; } });
+    if (this.timer !== undefined) clearImmediate(this.timer);
+    this.timer = undefined;
+    this.commit();
+    if (seqs === undefined) throw failure;
+    return seqs;
+  }
+
+  /** Encode the payloads now (a bad event fails its own call), refusing events the read models could not read. */
+  private encode(events: readonly NewJournalEvent[]): string[] {
+    const refused = this.refuseWrite();
+    if (refused) throw refused;
+    const payloads = new Array<string>(events.length);
+    for (let i = 0; i < events.length; i++) {
+      payloads[i] = encodeNewEvent(events[i], i);
+      const problem = projectionProblem(events[i].type, events[i].payload);
+      if (problem !== undefined) throw new KeelError('BAD_JOURNAL_EVENT', problem, { field: `events[${i}]`, value: events[i].type });
+    }
+    return payloads;
   }
 
   async read(options: ReadOptions = {}): Promise<JournalRecord[]> {
@@ -176,13 +214,17 @@ export class SqliteJournal implements Journal {
       args.push(...options.types);
     }
     if (limit !== undefined) args.push(limit);
-    const sql = `SELECT e.seq, e.ts, e.account, e.strategy, e.instrument, e.type, e.payload, v.version FROM events e LEFT JOIN versions v ON v.id = e.version_id
-      WHERE ${where.join(' AND ')} ORDER BY e.seq${limit !== undefined ? ' LIMIT ?' : ''}`;
     try {
-      return (this.statement(sql).all(...args) as unknown as EventRow[]).map(toRecord);
+      return (this.statement(eventsQuery(where, limit !== undefined)).all(...args) as unknown as EventRow[]).map(toRecord);
     } catch (err) {
       throw asJournalError(err, this.location, 'JOURNAL_READ');
     }
+  }
+
+  /** Every event from `fromSeq` on (at most `limit`), for the read models' catch-up and tail. */
+  private records(fromSeq: number, limit?: number): JournalRecord[] {
+    const args = limit === undefined ? [fromSeq] : [fromSeq, limit];
+    return (this.statement(eventsQuery(['e.seq >= ?'], limit !== undefined)).all(...args) as unknown as EventRow[]).map(toRecord);
   }
 
   async lastSeq(): Promise<number> {
@@ -227,29 +269,50 @@ export class SqliteJournal implements Journal {
   }
 
   async orders(filter?: { openOnly?: boolean; account?: string }): Promise<OrderRow[]> {
-    this.checkOpen();
+    this.settle();
     return this.queries.orders(filter);
   }
 
   async fills(filter?: { fromSeq?: number; account?: string }): Promise<FillRow[]> {
-    this.checkOpen();
+    this.settle();
     return this.queries.fills(filter);
   }
 
   async positions(filter?: { account?: string }): Promise<PositionRow[]> {
-    this.checkOpen();
+    this.settle();
     return this.queries.positions(filter);
   }
 
   async balances(filter?: { account?: string }): Promise<BalanceRow[]> {
-    this.checkOpen();
+    this.settle();
     return this.queries.balances(filter);
   }
 
-  /** Commits what is queued (those appends resolve), then closes the file. Idempotent. */
+  async settleReadModels(): Promise<number> {
+    this.settle();
+    return this.readModels?.watermark ?? watermarkOf(this.db);
+  }
+
+  async readAudit(query?: AuditRowQuery): Promise<AuditRow[]> {
+    this.checkOpen();
+    return readAuditRows(this.db, this.location, query);
+  }
+
+  async auditChainId(): Promise<string> {
+    this.checkOpen();
+    return readChainId(this.db, this.location);
+  }
+
+  /** Commits what is queued (those appends resolve) and the read models behind them, then closes the file. Idempotent. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.commitNow();
+    try {
+      this.readModels?.catchUp();
+    } catch {
+      // The events are durable; the next open folds them into the read models.
+    }
+    this.readModels?.stop();
     this.closed = true;
     await this.checkpointer?.stop();
     this.db.close();
@@ -265,7 +328,23 @@ export class SqliteJournal implements Journal {
   }
 
   stats(): SqliteJournalStats {
-    return { commits: this.commits, events: this.committedEvents };
+    return {
+      commits: this.commits, events: this.committedEvents,
+      readModelCommits: this.readModels?.commits ?? 0, readModelSeq: this.readModels?.watermark ?? watermarkOf(this.db),
+      commitMs: this.commitMs, readModelMs: this.readModels?.busyMs ?? 0,
+    };
+  }
+
+  /** Before a query: commit what is queued, and (as the writer) fold every committed event into the read models. */
+  private settle(): void {
+    this.checkOpen();
+    if (this.readModels === undefined) return;
+    this.commitNow();
+    try {
+      this.readModels.catchUp();
+    } catch (err) {
+      throw asJournalError(err, this.location, 'JOURNAL_WRITE');
+    }
   }
 
   /** Commit the queue now instead of at the end of the loop turn (before anything that must see it). */
@@ -282,14 +361,21 @@ export class SqliteJournal implements Journal {
     this.queue = [];
     if (batch.length === 0) return;
     let last: number;
+    const records: JournalRecord[] = [];
+    const t0 = performance.now();
     try {
-      last = this.writer!.write(batch);
+      last = this.writer!.write(batch, records);
+      this.commitMs += performance.now() - t0;
     } catch (err) {
       const failure = asJournalError(err, this.location, 'JOURNAL_WRITE');
       for (const p of batch) p.reject(failure);
+      this.readModels!.wake();
       return;
     }
+    // Before the waiters run: their orders go out first, the read models fold a turn later.
+    this.readModels!.committed(records, last);
     const n = countEvents(batch);
+    this.checkpointer?.wrote(n);
     this.commits++;
     this.committedEvents += n;
     this.last = last;
@@ -325,24 +411,9 @@ export class SqliteJournal implements Journal {
   }
 }
 
+
 function countEvents(batch: readonly PendingAppend[]): number {
   let n = 0;
   for (const p of batch) n += p.events.length;
   return n;
-}
-
-function checkCount(v: number | undefined, field: string): number | undefined {
-  if (v === undefined) return undefined;
-  if (!Number.isSafeInteger(v) || v < 0) throw new KeelError('BAD_JOURNAL_READ', 'must be a whole number, 0 or more', { field, value: v });
-  return v;
-}
-
-function toRecord(r: EventRow): JournalRecord {
-  const stream: { -readonly [K in keyof JournalStream]: JournalStream[K] } = { account: r.account };
-  if (r.strategy !== null) stream.strategy = r.strategy;
-  if (r.instrument !== null) stream.instrument = r.instrument;
-  const payload = decodePayload(r.payload);
-  return r.version === null
-    ? { seq: r.seq, ts: r.ts, stream, type: r.type, payload }
-    : { seq: r.seq, ts: r.ts, stream, type: r.type, payload, version: r.version };
 }

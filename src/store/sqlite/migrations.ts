@@ -99,6 +99,66 @@ const MIGRATIONS: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 2,
+    name: 'read models committed after their events (watermark)',
+    sql: `
+      -- The last event the read models include. They are committed after the events, in a transaction of
+      -- their own (an order intent's write-ahead commit is then only its event); a journal opened for writing
+      -- folds the events after this first, and readers lay those events over the stored rows.
+      CREATE TABLE read_model_state (
+        id  INTEGER PRIMARY KEY CHECK (id = 1),
+        seq INTEGER NOT NULL
+      );
+      -- Until now the read models were committed with the events: they include every event there is.
+      INSERT INTO read_model_state (id, seq) SELECT 1, coalesce(max(seq), 0) FROM events;
+    `,
+  },
+  {
+    version: 3,
+    name: 'audit trail',
+    sql: `
+      -- The random id the audit chain's first record links to (security/audit/chain.ts): a chain copied in
+      -- from another journal does not verify here. One row, set once; restores carry it over.
+      CREATE TABLE audit_chain (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        chain_id   TEXT    NOT NULL,
+        created_at TEXT    NOT NULL
+      );
+      INSERT INTO audit_chain (id, chain_id, created_at) VALUES (1, lower(hex(randomblob(16))), strftime('%Y-%m-%dT%H:%M:%fZ', 'now'));
+
+      -- Append-only, hash-chained operator and security events (store/audit-table.ts). seq is the rowid,
+      -- assigned as last + 1 under the write lock, so the chain never forks.
+      CREATE TABLE audit (
+        seq       INTEGER PRIMARY KEY,
+        ts        INTEGER NOT NULL,
+        actor     TEXT    NOT NULL,
+        origin    TEXT    NOT NULL,
+        action    TEXT    NOT NULL,
+        target    TEXT,
+        result    TEXT    NOT NULL CHECK (result IN ('ok', 'denied', 'failed')),
+        reason    TEXT,
+        details   TEXT    NOT NULL,
+        prev_hash TEXT    NOT NULL,
+        hash      TEXT    NOT NULL
+      );
+      -- Exports ask for a time range.
+      CREATE INDEX audit_ts ON audit (ts);
+      -- An edit or a deletion through SQL fails loudly; one made behind SQLite's back is caught by the chain.
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit table is append-only'); END;
+    `,
+  },
+  {
+    version: 4,
+    name: 'fencing epoch on events',
+    sql: `
+      -- The leader lease's fencing epoch an event was written under (PostgreSQL active/standby pairs,
+      -- docs/high-availability.md). A SQLite journal is single-node, so it stays NULL here; the column exists
+      -- so that both journals have the same shape and a backup restores into either.
+      ALTER TABLE events ADD COLUMN epoch INTEGER;
+    `,
+  },
 ];
 
 /** The schema version this code writes. */
@@ -154,13 +214,28 @@ export function migrate(db: DatabaseSync, path: string): number {
   }
 }
 
-/** For read-only opens: the journal must exist at exactly this code's version (a reader never migrates). */
-export function checkReadableVersion(db: DatabaseSync, path: string): void {
+/**
+ * The oldest schema a reader can read without migrating: version 1 has no read-model watermark, but it
+ * committed the read models with their events, so its watermark is simply its last event (`watermarkOf`).
+ */
+const OLDEST_READABLE_VERSION = 1;
+
+/**
+ * For read-only opens: the journal must exist at a version this code reads (a reader never migrates, so that
+ * `keel state` or `keel backup` run against a live engine cannot change what the engine writes to).
+ */
+export function checkReadableVersion(db: DatabaseSync, path: string, needsCurrent?: string): void {
   const found = schemaVersionOf(db, path);
   if (found === 0) {
     throw new KeelError('JOURNAL_SCHEMA', 'holds no journal yet', { field: 'journal', value: path, hint: 'an engine creates it on its first start' });
   }
-  if (found < SQLITE_SCHEMA_VERSION) {
+  // The audit trail (version 3) and backups, which carry it, need the current schema.
+  if (needsCurrent !== undefined && found < SQLITE_SCHEMA_VERSION) {
+    throw new KeelError('JOURNAL_SCHEMA', `has schema version ${found}, older than this Keel's ${SQLITE_SCHEMA_VERSION}: ${needsCurrent} needs the current schema`, {
+      field: 'journal', value: path, hint: 'start the engine on it once, which migrates it, or use the Keel that wrote it',
+    });
+  }
+  if (found < OLDEST_READABLE_VERSION) {
     throw new KeelError('JOURNAL_SCHEMA', `has schema version ${found}, older than this Keel's ${SQLITE_SCHEMA_VERSION}`, {
       field: 'journal', value: path, hint: 'open it once for writing (start the engine) to migrate it',
     });

@@ -1,6 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { BalanceRow, FillRow, JournalRecord, OrderRow, PositionRow } from '../journal.ts';
 import { isOpenStatus, project, type OrderProgress } from '../projection.ts';
+import { ReadModelTail, tailOrderIds } from '../read-model-tail.ts';
 
 /** An order the batch touched: its state after the batch's events so far, written once at the end. */
 interface TouchedOrder {
@@ -143,12 +144,22 @@ export class SqliteReadModelWriter {
   }
 }
 
-/** Queries of the read models, in the order the Journal interface promises. */
+/**
+ * Queries of the read models, in the order the Journal interface promises. A writer's journal catches its
+ * read models up before asking (`tail` is off); a read-only one reads the stored rows, the watermark and the
+ * events after it in one read transaction (one WAL snapshot) and lays those events over the rows
+ * (ReadModelTail), so it answers as of the last committed event even while the engine's read-model commit
+ * is pending, or after the engine died between the two commits.
+ */
 export class SqliteReadModelReader {
   private readonly db: DatabaseSync;
+  private readonly tail: ((fromSeq: number) => JournalRecord[]) | undefined;
+  private readonly statements = new Map<string, StatementSync>();
 
-  constructor(db: DatabaseSync) {
+  /** @param tail when given, the journal's read path, and queries lay the events after the watermark over the stored rows */
+  constructor(db: DatabaseSync, tail?: (fromSeq: number) => JournalRecord[]) {
     this.db = db;
+    this.tail = tail;
   }
 
   orders(f: { openOnly?: boolean; account?: string } = {}): OrderRow[] {
@@ -159,26 +170,71 @@ export class SqliteReadModelReader {
       args.push(f.account);
     }
     if (f.openOnly) where.push('is_open = 1');
-    return this.db.prepare(`SELECT client_order_id AS clientOrderId, account, strategy, instrument, side, type, quantity, filled_quantity AS filledQuantity,
-      status, venue_order_id AS venueOrderId, reason, updated_seq AS updatedSeq
-      FROM orders ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_seq, client_order_id`).all(...args).map(plain) as unknown as OrderRow[];
+    return this.consistent(() => this.all(`${ORDER_COLUMNS} ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY updated_seq, client_order_id`, args) as OrderRow[],
+      (t, rows) => t.orders(rows, f));
   }
 
   fills(f: { fromSeq?: number; account?: string } = {}): FillRow[] {
-    return this.db.prepare(`SELECT seq, trade_id AS tradeId, client_order_id AS clientOrderId, account, strategy, instrument, side, quantity, price, fee, ts
-      FROM fills WHERE seq >= ? AND (? IS NULL OR account = ?) ORDER BY seq`)
-      .all(f.fromSeq ?? 0, f.account ?? null, f.account ?? null).map(plain) as unknown as FillRow[];
+    return this.consistent(() => this.all(`SELECT seq, trade_id AS tradeId, client_order_id AS clientOrderId, account, strategy, instrument, side, quantity, price, fee, ts
+      FROM fills WHERE seq >= ? AND (? IS NULL OR account = ?) ORDER BY seq`, [f.fromSeq ?? 0, f.account ?? null, f.account ?? null]) as FillRow[],
+      (t, rows) => t.fills(rows, f));
   }
 
   positions(f: { account?: string } = {}): PositionRow[] {
-    return this.db.prepare(`SELECT account, instrument, lots, updated_seq AS updatedSeq FROM positions WHERE (? IS NULL OR account = ?)
-      ORDER BY account, instrument`).all(f.account ?? null, f.account ?? null).map(plain) as unknown as PositionRow[];
+    return this.consistent(() => this.all(`SELECT account, instrument, lots, updated_seq AS updatedSeq FROM positions WHERE (? IS NULL OR account = ?)
+      ORDER BY account, instrument`, [f.account ?? null, f.account ?? null]) as PositionRow[], (t, rows) => t.positions(rows, f));
   }
 
   balances(f: { account?: string } = {}): BalanceRow[] {
-    return this.db.prepare(`SELECT account, currency, cash, equity, realized_pnl AS realizedPnl, updated_seq AS updatedSeq FROM balances
-      WHERE (? IS NULL OR account = ?) ORDER BY account, currency`).all(f.account ?? null, f.account ?? null).map(plain) as unknown as BalanceRow[];
+    return this.consistent(() => this.all(`SELECT account, currency, cash, equity, realized_pnl AS realizedPnl, updated_seq AS updatedSeq FROM balances
+      WHERE (? IS NULL OR account = ?) ORDER BY account, currency`, [f.account ?? null, f.account ?? null]) as BalanceRow[], (t, rows) => t.balances(rows, f));
   }
+
+  /** `stored()`, and when the read models are behind the events (read-only journals only), `overlay` of the rest. */
+  private consistent<T>(stored: () => T, overlay: (tail: ReadModelTail, rows: T) => T): T {
+    if (this.tail === undefined) return stored();
+    this.db.exec('BEGIN'); // deferred: the first read below fixes the snapshot every later one sees
+    try {
+      const at = watermarkOf(this.db);
+      const rows = stored();
+      const records = this.tail(at + 1);
+      if (records.length === 0) return rows;
+      const ids = tailOrderIds(records);
+      const known = new Map<string, OrderRow>();
+      if (ids.length > 0) {
+        for (const o of this.all(`${ORDER_COLUMNS} WHERE client_order_id IN (SELECT value FROM json_each(?))`, [JSON.stringify(ids)]) as OrderRow[]) known.set(o.clientOrderId, o);
+      }
+      return overlay(new ReadModelTail(records, known), rows);
+    } finally {
+      this.db.exec('COMMIT');
+    }
+  }
+
+  private all(sql: string, args: ReadonlyArray<string | number | null>): object[] {
+    let s = this.statements.get(sql);
+    if (s === undefined) {
+      s = this.db.prepare(sql);
+      this.statements.set(sql, s);
+    }
+    return s.all(...args).map(plain);
+  }
+}
+
+const ORDER_COLUMNS = `SELECT client_order_id AS clientOrderId, account, strategy, instrument, side, type, quantity, filled_quantity AS filledQuantity,
+  status, venue_order_id AS venueOrderId, reason, updated_seq AS updatedSeq FROM orders`;
+
+/**
+ * The stored watermark. A missing row (a damaged journal) is refused: folding every event again would count
+ * fills twice. A schema-1 journal, read without migrating, has no watermark table: its read models were
+ * committed with the events, so they include every event. Checked on every call, since an engine may migrate
+ * the journal while a reader has it open.
+ */
+export function watermarkOf(db: DatabaseSync): number {
+  const hasTable = db.prepare(`SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'read_model_state'`).get() !== undefined;
+  if (!hasTable) return (db.prepare('SELECT coalesce(max(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
+  const row = db.prepare('SELECT seq FROM read_model_state WHERE id = 1').get() as { seq: number } | undefined;
+  if (row === undefined) throw new Error('the read-model watermark (table read_model_state) is missing');
+  return row.seq;
 }
 
 /** node:sqlite rows have a null prototype; callers get ordinary objects. */
