@@ -6,6 +6,8 @@ export * from './instrument.ts';
 export * from './market.ts';
 export * from './order.ts';
 export * from './events.ts';
+export * from './lifecycle.ts';
 export * from './time-zones.ts';
 export * from './json.ts';
 export * from './config-file.ts';
+export * from './secret.ts';

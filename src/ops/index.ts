@@ -25,3 +25,4 @@ export { orderLogger, CORRELATION_ID } from './logs/order-logger.ts';
 export { secretScrubber, REDACTED, MIN_SECRET_LENGTH } from './logs/secret-scrubber.ts';
 export { DEFAULT_REDACT_PATHS } from './logs/redact-paths.ts';
 export * from './alerts/index.ts';
+export * from './clock/index.ts';

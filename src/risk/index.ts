@@ -13,3 +13,4 @@ export { SlidingWindowCounter } from './checks/message-throttle.ts';
 export { isInSession, compileSessions, nextLocalTime, type CompiledSessions } from './local-time.ts';
 export type { ExposureState, InstrumentBook, StrategyBook } from './exposure-book.ts';
 export * from './sizing.ts';
+export { parseDuration } from './config-units.ts';

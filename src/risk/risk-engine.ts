@@ -135,6 +135,11 @@ export class RiskEngine implements MarketEventHandler {
     return this.checks.map((c) => c.name);
   }
 
+  /** Names of the checks the kill switch's flatten orders run (they must reach the market whatever the limits say). */
+  get flattenCheckNames(): readonly string[] {
+    return this.flattenChecks.map((c) => c.name);
+  }
+
   /** Names of the checks a modification (cancel/replace) runs, in order. */
   get modificationCheckNames(): readonly string[] {
     return this.modificationChecks.map((c) => c.name);

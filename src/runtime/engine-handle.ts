@@ -1,4 +1,28 @@
 import type { TradingState } from '../model/index.ts';
+import type { AuditSubject } from '../security/index.ts';
+import type { RolloutControl } from './rollout-control.ts';
+
+/**
+ * Who asks for an operator action and from where (security/audit: `actor`, `origin`), e.g.
+ * `{ actor: 'token', origin: 'ip:127.0.0.1' }` for a request with the API token, `{ actor: 'user:alice',
+ * origin: 'ip:10.0.0.7' }` once users sign in. `label` is how the journal's `operator.action` events and the
+ * kill switch name them (default: `describeOperator`).
+ */
+export interface Operator extends AuditSubject {
+  readonly label?: string;
+}
+
+/**
+ * The operator's name in the journal and in reasons: `api:<ip>` for the API token (as before users existed),
+ * `<actor> from <origin>` otherwise.
+ *
+ * @example describeOperator({ actor: 'token', origin: 'ip:127.0.0.1' }) // 'api:127.0.0.1'
+ */
+export function describeOperator(by: Operator): string {
+  if (by.label !== undefined) return by.label;
+  if (by.actor === 'token' && by.origin.startsWith('ip:')) return `api:${by.origin.slice(3)}`;
+  return `${by.actor} from ${by.origin}`;
+}
 
 /**
  * What a running engine shows and lets an operator do, for the HTTP API, the dashboard, metrics and alerts
@@ -17,13 +41,19 @@ export interface EngineHandle {
   risk(): RiskView;
   alerts(limit?: number): AlertView[];
 
-  /** Actions. Each is journaled with its actor and answered with what happened (never throws for a refusal). */
-  cancelOrder(clientOrderId: string, actor: string): ActionResult;
-  cancelAll(actor: string): ActionResult;
-  killSwitch(o: { readonly flatten: boolean; readonly reason: string; readonly actor: string }): ActionResult;
-  rearm(o: { readonly reason: string; readonly actor: string }): ActionResult;
-  pauseStrategy(strategyId: string, actor: string): ActionResult;
-  resumeStrategy(strategyId: string, actor: string): ActionResult;
+  /**
+   * Actions. Each is journaled with who asked, recorded in the audit trail with its result, and answered with
+   * what happened (never throws for a refusal).
+   */
+  cancelOrder(clientOrderId: string, by: Operator): ActionResult;
+  cancelAll(by: Operator): ActionResult;
+  killSwitch(o: { readonly flatten: boolean; readonly reason: string; readonly by: Operator }): ActionResult;
+  rearm(o: { readonly reason: string; readonly by: Operator }): ActionResult;
+  pauseStrategy(strategyId: string, by: Operator): ActionResult;
+  resumeStrategy(strategyId: string, by: Operator): ActionResult;
+
+  /** Staged rollout of a new strategy version (docs/lifecycle.md); undefined where the engine takes none (keel serve). */
+  readonly rollout?: RolloutControl;
 
   /** Every engine event as it happens (for the WebSocket stream); returns the unsubscribe function. */
   subscribe(listener: (event: StreamEvent) => void): () => void;
@@ -45,6 +75,35 @@ export interface EngineStatus {
   readonly lastMarketEventAt: number | undefined;
   readonly strategies: readonly StrategyView[];
   readonly journal: { readonly kind: 'sqlite' | 'postgres'; readonly location: string; readonly pendingAppends: number; readonly healthy: boolean };
+  /** Active/standby (a PostgreSQL journal with a leader lease): who is active, its epoch, the standbys' lag. Absent for a single engine. */
+  readonly ha?: HaStatus;
+}
+
+/** This node of an active/standby pair and the standbys it sees (docs/high-availability.md). */
+export interface HaStatus {
+  /** This node's name. */
+  readonly node: string;
+  /** `active` while it holds the lease; `stepped-down` once another node took it over. */
+  readonly role: 'active' | 'stepped-down';
+  /** The fencing epoch this node writes under. */
+  readonly epoch: number;
+  readonly leaseMs: number;
+  /** Wall ms since the lease was last renewed (null before the first renewal). */
+  readonly renewedAgoMs: number | null;
+  /** The journal's last sequence as of the last renewal. */
+  readonly lastSeq: number;
+  readonly standbys: readonly StandbyView[];
+}
+
+export interface StandbyView {
+  readonly node: string;
+  /** The last journal sequence it had seen. */
+  readonly seenSeq: number;
+  /** Events it is behind the active. */
+  readonly lagEvents: number;
+  /** ms since it last reported. */
+  readonly heartbeatAgoMs: number;
+  readonly api: string | null;
 }
 
 export interface StrategyView {

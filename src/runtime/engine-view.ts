@@ -1,5 +1,5 @@
 import {
-  formatMoney, formatPrice, formatQuantity, lotsToQuantity, stopPriceOf, limitPriceOf,
+  formatMoney, formatQuantity, lotsToQuantity,
   type Fill, type Instrument, type MarketEvent, type OrderEvent, type RiskEvent,
 } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
@@ -7,9 +7,15 @@ import type { RiskEngine } from '../risk/index.ts';
 import type { ExecutionEngine, ManagedOrder } from '../execution/index.ts';
 import { averagePrice, unrealizedPnl, type Portfolio } from '../portfolio/index.ts';
 import type { JournalWriter, Journal } from '../store/index.ts';
-import type {
-  ActionResult, AlertView, EngineHandle, EngineStatus, EquityPoint, FillView, OrderView, PnlView, PositionView, RiskView, StreamEvent,
+import type { RolloutControl } from './rollout-control.ts';
+import { AUDIT_OK, auditFailed, type AuditAction, type AuditDetails, type AuditRecorder } from '../security/index.ts';
+import {
+  describeOperator,
+  type ActionResult, type AlertView, type EngineHandle, type EngineStatus, type EquityPoint, type FillView, type Operator, type OrderView, type PnlView,
+  type PositionView, type RiskView, type StreamEvent, type HaStatus,
 } from './engine-handle.ts';
+import { fillView, orderView } from './views.ts';
+import { withRunbook } from '../ops/index.ts';
 
 export interface EngineViewParts {
   readonly account: string;
@@ -25,6 +31,8 @@ export interface EngineViewParts {
   readonly journal: Journal;
   readonly strategy: { readonly id: string; readonly version: string; readonly params: Readonly<Record<string, unknown>> };
   readonly riskText: string | undefined;
+  /** Where operator actions are recorded (security/audit); without one they are only journaled. */
+  readonly audit?: AuditRecorder;
 }
 
 /** Equity samples kept for the chart; beyond this the oldest half is thinned to every other point. */
@@ -52,9 +60,17 @@ export class EngineView implements EngineHandle {
   private venueUp = true;
   private paused = false;
   private alertSeq = 0;
+  /** Set by the engine when it takes rollout commands. */
+  rollout: RolloutControl | undefined;
+  private haStatus: (() => HaStatus | undefined) | undefined;
 
   constructor(parts: EngineViewParts) {
     this.p = parts;
+  }
+
+  /** Where the active/standby status comes from (the lease keeper); shown by /api/status and the dashboard. */
+  setHaStatus(source: () => HaStatus | undefined): void {
+    this.haStatus = source;
   }
 
   /** The strategy is paused by an operator: it hears no market data (its working orders stay). */
@@ -97,7 +113,7 @@ export class EngineView implements EngineHandle {
 
   /** An alert raised elsewhere in the engine (reconciliation), as journaled. */
   addAlert(severity: AlertView['severity'], source: string, title: string, detail: string): void {
-    const alert: AlertView = { id: `a${++this.alertSeq}`, ts: this.p.clock.now(), severity, source, title, detail, resolved: false };
+    const alert: AlertView = { id: `a${++this.alertSeq}`, ts: this.p.clock.now(), severity, source, title, detail: withRunbook(source, detail), resolved: false };
     this.alertList.push(alert);
     if (this.alertList.length > 1000) this.alertList.shift();
     this.emit({ kind: 'alert', ts: alert.ts, alert });
@@ -107,12 +123,14 @@ export class EngineView implements EngineHandle {
 
   status(): EngineStatus {
     const { risk, writer, journal, strategy } = this.p;
+    const ha = this.haStatus?.();
     return {
       account: this.p.account, mode: this.p.mode, venue: this.p.venueName, venueConnected: this.venueUp,
       tradingState: risk.tradingState, stateReason: risk.stateReason, startedAt: this.startedAt, lastEventTs: this.p.clock.now(),
       marketEvents: this.marketEvents, lastMarketEventAt: this.lastMarketAt,
       strategies: [{ id: strategy.id, version: strategy.version, params: strategy.params, paused: this.paused }],
       journal: { kind: journal.kind, location: journal.location, pendingAppends: writer.pending, healthy: !writer.hasFailed },
+      ...(ha === undefined ? {} : { ha }),
     };
   }
 
@@ -138,19 +156,9 @@ export class EngineView implements EngineHandle {
   }
 
   fills(limit = 100): FillView[] {
-    return this.p.fills.slice(-limit).reverse().map((f) => {
-      const inst = this.p.instruments.get(f.instrumentId)!;
-      const qty = lotsToQuantity(inst, f.quantity);
-      const slip = f.decisionPrice === undefined ? null
-        : (f.price - f.decisionPrice) * inst.tickSize * qty * inst.multiplierNumber * (f.side === 'buy' ? 1 : -1);
-      return {
-        tradeId: f.tradeId, clientOrderId: f.clientOrderId, strategyId: f.strategyId, instrument: f.instrumentId, side: f.side,
-        quantity: formatQuantity(inst, f.quantity), price: formatPrice(inst, f.price),
-        fee: formatMoney(f.fee, this.p.portfolio.currency), decisionPrice: f.decisionPrice === undefined ? null : formatPrice(inst, f.decisionPrice),
-        slippage: slip, ts: f.ts,
-      };
-    });
+    return this.p.fills.slice(-limit).reverse().map((f) => fillView(this.p.instruments.get(f.instrumentId)!, f, this.p.portfolio.currency));
   }
+
 
   pnl(): PnlView {
     const pf = this.p.portfolio;
@@ -193,49 +201,52 @@ export class EngineView implements EngineHandle {
 
   // EngineHandle: actions.
 
-  cancelOrder(clientOrderId: string, actor: string): ActionResult {
+  cancelOrder(clientOrderId: string, by: Operator): ActionResult {
     const o = this.p.execution.orders.get(clientOrderId);
-    if (o === undefined) return { ok: false, message: `order ${clientOrderId} is not known to this engine` };
-    if (!this.p.execution.orders.isOpen(o)) return { ok: false, message: `order ${clientOrderId} is ${o.status}; nothing to cancel` };
-    this.journalAction('cancel-order', actor, { clientOrderId });
+    if (o === undefined) return this.audited('cancel', by, clientOrderId, {}, { ok: false, message: `order ${clientOrderId} is not known to this engine` });
+    if (!this.p.execution.orders.isOpen(o)) return this.audited('cancel', by, clientOrderId, {}, { ok: false, message: `order ${clientOrderId} is ${o.status}; nothing to cancel` });
+    this.journalAction('cancel-order', by, { clientOrderId });
     this.p.execution.cancel(clientOrderId);
-    return { ok: true, message: `cancel of ${clientOrderId} sent` };
+    return this.audited('cancel', by, clientOrderId, {}, { ok: true, message: `cancel of ${clientOrderId} sent` });
   }
 
-  cancelAll(actor: string): ActionResult {
-    this.journalAction('cancel-all', actor, {});
-    const ids = this.p.execution.cancelAllOrders(`cancel all by ${actor}`);
-    return { ok: true, message: ids.length === 0 ? 'no working orders' : `cancels sent for ${ids.length} order(s)` };
+  cancelAll(by: Operator): ActionResult {
+    this.journalAction('cancel-all', by, {});
+    const ids = this.p.execution.cancelAllOrders(`cancel all by ${describeOperator(by)}`);
+    return this.audited('cancel-all', by, undefined, { canceled: ids.length }, { ok: true, message: ids.length === 0 ? 'no working orders' : `cancels sent for ${ids.length} order(s)` });
   }
 
-  killSwitch(o: { flatten: boolean; reason: string; actor: string }): ActionResult {
-    if (o.reason.trim() === '') return { ok: false, message: 'a reason is required for the kill switch' };
-    this.journalAction('kill-switch', o.actor, { flatten: o.flatten, reason: o.reason });
-    const e = this.p.risk.activateKillSwitch({ by: o.actor, reason: o.reason, flatten: o.flatten });
-    return { ok: true, message: `HALTED: ${e.canceled.length} cancel(s) sent${o.flatten ? `, ${e.flattenOrders.length} flatten order(s)` : ''}` };
+  killSwitch(o: { flatten: boolean; reason: string; by: Operator }): ActionResult {
+    const details = { flatten: o.flatten, reason: o.reason };
+    if (o.reason.trim() === '') return this.audited('kill', o.by, undefined, details, { ok: false, message: 'a reason is required for the kill switch' });
+    this.journalAction('kill-switch', o.by, details);
+    const e = this.p.risk.activateKillSwitch({ by: describeOperator(o.by), reason: o.reason, flatten: o.flatten });
+    return this.audited('kill', o.by, undefined, { ...details, canceled: e.canceled.length, flattenOrders: e.flattenOrders.length },
+      { ok: true, message: `HALTED: ${e.canceled.length} cancel(s) sent${o.flatten ? `, ${e.flattenOrders.length} flatten order(s)` : ''}` });
   }
 
-  rearm(o: { reason: string; actor: string }): ActionResult {
-    if (o.reason.trim() === '') return { ok: false, message: 'a reason is required to re-arm' };
-    this.journalAction('rearm', o.actor, { reason: o.reason });
-    const changed = this.p.risk.rearm(o.actor, o.reason);
-    return changed ? { ok: true, message: 'ACTIVE: breakers re-armed' } : { ok: false, message: 'already ACTIVE' };
+  rearm(o: { reason: string; by: Operator }): ActionResult {
+    const details = { reason: o.reason };
+    if (o.reason.trim() === '') return this.audited('rearm', o.by, undefined, details, { ok: false, message: 'a reason is required to re-arm' });
+    this.journalAction('rearm', o.by, details);
+    const changed = this.p.risk.rearm(describeOperator(o.by), o.reason);
+    return this.audited('rearm', o.by, undefined, details, changed ? { ok: true, message: 'ACTIVE: breakers re-armed' } : { ok: false, message: 'already ACTIVE' });
   }
 
-  pauseStrategy(strategyId: string, actor: string): ActionResult {
-    if (strategyId !== this.p.strategy.id) return { ok: false, message: `no strategy ${strategyId} runs here` };
-    if (this.paused) return { ok: false, message: `${strategyId} is already paused` };
-    this.journalAction('pause-strategy', actor, { strategyId });
+  pauseStrategy(strategyId: string, by: Operator): ActionResult {
+    if (strategyId !== this.p.strategy.id) return this.audited('pause', by, strategyId, {}, { ok: false, message: `no strategy ${strategyId} runs here` });
+    if (this.paused) return this.audited('pause', by, strategyId, {}, { ok: false, message: `${strategyId} is already paused` });
+    this.journalAction('pause-strategy', by, { strategyId });
     this.paused = true;
-    return { ok: true, message: `${strategyId} paused: it hears no market data; its working orders stay` };
+    return this.audited('pause', by, strategyId, {}, { ok: true, message: `${strategyId} paused: it hears no market data; its working orders stay` });
   }
 
-  resumeStrategy(strategyId: string, actor: string): ActionResult {
-    if (strategyId !== this.p.strategy.id) return { ok: false, message: `no strategy ${strategyId} runs here` };
-    if (!this.paused) return { ok: false, message: `${strategyId} is not paused` };
-    this.journalAction('resume-strategy', actor, { strategyId });
+  resumeStrategy(strategyId: string, by: Operator): ActionResult {
+    if (strategyId !== this.p.strategy.id) return this.audited('resume', by, strategyId, {}, { ok: false, message: `no strategy ${strategyId} runs here` });
+    if (!this.paused) return this.audited('resume', by, strategyId, {}, { ok: false, message: `${strategyId} is not paused` });
+    this.journalAction('resume-strategy', by, { strategyId });
     this.paused = false;
-    return { ok: true, message: `${strategyId} resumed` };
+    return this.audited('resume', by, strategyId, {}, { ok: true, message: `${strategyId} resumed` });
   }
 
   subscribe(listener: (event: StreamEvent) => void): () => void {
@@ -253,22 +264,26 @@ export class EngineView implements EngineHandle {
     }
   }
 
-  /** The audit record: who did what, journaled before it is done. */
-  private journalAction(action: string, actor: string, details: Record<string, unknown>): void {
-    this.p.writer.recordEvent({ ts: this.p.clock.now(), stream: { account: this.p.account }, type: 'operator.action', payload: { action, actor, ...details } });
+  /** Who did what, journaled before it is done (the journal replays it; the audit trail records the outcome). */
+  private journalAction(action: string, by: Operator, details: Record<string, unknown>): void {
+    this.p.writer.recordEvent({ ts: this.p.clock.now(), stream: { account: this.p.account }, type: 'operator.action', payload: { action, actor: describeOperator(by), ...details } });
+  }
+
+  /**
+   * Every operator action, done or refused, goes to the audit trail here, the one place all callers (API,
+   * dashboard, control directory, shutdown) pass through. The recorder writes after this turn of the event
+   * loop and never throws: the action's answer does not wait for the trail.
+   */
+  private audited(action: AuditAction, by: Operator, target: string | undefined, details: AuditDetails, result: ActionResult): ActionResult {
+    this.p.audit?.record({
+      actor: by.actor, origin: by.origin, action, ...(target === undefined ? {} : { target }), details,
+      result: result.ok ? AUDIT_OK : auditFailed(result.message),
+    });
+    return result;
   }
 
   private orderView(o: ManagedOrder): OrderView {
-    const r = o.request;
-    const inst = this.p.instruments.get(r.instrumentId)!;
-    const limit = limitPriceOf(r);
-    const stop = stopPriceOf(r);
-    return {
-      clientOrderId: r.clientOrderId, strategyId: r.strategyId, instrument: r.instrumentId, side: r.side, type: r.type,
-      quantity: formatQuantity(inst, r.quantity),
-      filledQuantity: formatQuantity(inst, o.filledLots),
-      limitPrice: limit === undefined ? null : formatPrice(inst, limit), stopPrice: stop === undefined ? null : formatPrice(inst, stop),
-      status: o.status, reason: o.reason ?? null, createdAt: r.createdAt,
-    };
+    return orderView(this.p.instruments.get(o.request.instrumentId)!, o.request, { status: o.status, filledLots: o.filledLots, reason: o.reason ?? null });
   }
+
 }

@@ -29,6 +29,8 @@ export interface JournalHistory {
   readonly tradingState: { readonly to: TradingState; readonly reason: string } | undefined;
   /** Highest order number per id prefix (`<strategy>-<n>` ids, `kill-switch-<n>`), so numbering continues. */
   readonly orderSeqs: ReadonlyMap<string, number>;
+  /** The strategy version each order of the tail was submitted under (the journal's version column). */
+  readonly submittedVersions: ReadonlyMap<string, string>;
   lastOrderSeq(prefix: string): number;
 }
 
@@ -52,6 +54,7 @@ export async function readJournalHistory(journal: Journal, account: string): Pro
   let tradingState = s?.tradingState;
   const seqs = new Map<string, number>(s ? Object.entries(s.orderSeqs) : []);
   const orderEvents: OrderEvent[] = [];
+  const submittedVersions = new Map<string, string>();
   let from = (snapshot?.seq ?? 0) + 1;
   for (;;) {
     const page = await journal.read({ fromSeq: from, limit: PAGE, types: HISTORY_TYPES });
@@ -67,6 +70,7 @@ export async function readJournalHistory(journal: Journal, account: string): Pro
         const e = r.payload as OrderEvent;
         orderEvents.push(e);
         if (e.type === 'order.submitted') {
+          if (r.version !== undefined) submittedVersions.set(e.order.clientOrderId, r.version);
           const n = orderNumber(e.order.clientOrderId);
           if (n) seqs.set(n[0], Math.max(seqs.get(n[0]) ?? 0, n[1]));
         }
@@ -82,7 +86,7 @@ export async function readJournalHistory(journal: Journal, account: string): Pro
     if (last !== undefined && last.ts > lastTs) lastTs = last.ts;
   }
   return {
-    started, initialCash, lastTs, snapshot, snapshotSkipped, orderEvents, tradingState, orderSeqs: seqs,
+    started, initialCash, lastTs, snapshot, snapshotSkipped, orderEvents, tradingState, orderSeqs: seqs, submittedVersions,
     lastOrderSeq: (prefix) => seqs.get(prefix) ?? 0,
   };
 }

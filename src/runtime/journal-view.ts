@@ -1,21 +1,18 @@
 import {
-  defineInstrument, limitPriceOf, stopPriceOf, formatMoney, formatPrice, formatQuantity, moneyToNumber, ticksToPrice, lotsToQuantity,
+  defineInstrument, formatMoney, formatPrice, formatQuantity, moneyToNumber, ticksToPrice, lotsToQuantity,
   type Fill, type Instrument, type InstrumentSpec, type OrderEvent, type RiskEvent, type TradingState,
 } from '../model/index.ts';
 import type { Journal, JournalRecord } from '../store/index.ts';
 import type {
   ActionResult, AlertView, EngineHandle, EngineStatus, EquityPoint, FillView, OrderView, PnlView, PositionView, RiskView, StreamEvent,
 } from './engine-handle.ts';
+import { fillView, orderView } from './views.ts';
 
 /** Why every action is refused here: `keel serve` shows a journal; it does not run the engine that writes it. */
 export const READ_ONLY = 'read-only: keel serve shows the journal; act through the running engine (its API, or keel kill --control)';
 
 const PAGE = 5_000;
 const OPEN = new Set(['SUBMITTED', 'ACCEPTED', 'PARTIALLY_FILLED', 'PENDING_CANCEL', 'PENDING_UPDATE', 'UNKNOWN']);
-
-function priceOrNull(inst: Instrument, ticks: number | undefined): string | null {
-  return ticks === undefined ? null : formatPrice(inst, ticks);
-}
 
 interface OrderState { view: OrderView; inst: Instrument; filledLots: number }
 interface Holding { lots: number; cost: number; realized: number; lastPrice: number | null }
@@ -123,15 +120,7 @@ export class JournalView implements EngineHandle {
     if (e.type === 'order.submitted') {
       const o = e.order;
       const inst = this.instrumentOf(o.instrumentId);
-      this.orderStates.set(o.clientOrderId, {
-        inst, filledLots: 0,
-        view: {
-          clientOrderId: o.clientOrderId, strategyId: o.strategyId, instrument: o.instrumentId, side: o.side, type: o.type,
-          quantity: formatQuantity(inst, o.quantity), filledQuantity: '0',
-          limitPrice: priceOrNull(inst, limitPriceOf(o)), stopPrice: priceOrNull(inst, stopPriceOf(o)),
-          status: 'SUBMITTED', reason: null, createdAt: e.ts,
-        },
-      });
+      this.orderStates.set(o.clientOrderId, { inst, filledLots: 0, view: orderView(inst, o, { status: 'SUBMITTED', filledLots: 0, reason: null }) });
       return;
     }
     if (e.type === 'order.denied') {
@@ -163,13 +152,7 @@ export class JournalView implements EngineHandle {
     const qty = lotsToQuantity(inst, f.quantity) * (f.side === 'buy' ? 1 : -1);
     const fee = moneyToNumber(f.fee);
     this.fees += fee;
-    const decision = f.decisionPrice === undefined ? null : ticksToPrice(inst, f.decisionPrice);
-    this.fillList.push({
-      tradeId: f.tradeId, clientOrderId: f.clientOrderId, strategyId: f.strategyId, instrument: f.instrumentId, side: f.side,
-      quantity: formatQuantity(inst, f.quantity), price: formatPrice(inst, f.price), fee: formatMoney(f.fee, inst.quoteCurrency),
-      decisionPrice: f.decisionPrice === undefined ? null : formatPrice(inst, f.decisionPrice),
-      slippage: decision === null ? null : (price - decision) * qty * inst.multiplierNumber, ts: f.ts,
-    });
+    this.fillList.push(fillView(inst, f, inst.quoteCurrency));
     // Average cost per instrument: a fill that reduces the position realises against that average.
     const h = this.holdings.get(f.instrumentId) ?? { lots: 0, cost: 0, realized: 0, lastPrice: null };
     const held = h.lots * inst.lotSizeNumber;

@@ -1,4 +1,4 @@
-import { formatMoney, instrumentSpecOf, lotsToQuantity, type Instrument, type MarketEvent, type Money, type TradingState } from '../model/index.ts';
+import { formatMoney, instrumentSpecOf, lotsToQuantity, type Instrument, type StrategyIdentity, type StrategyIdentityEvent, type MarketEvent, type Money, type TradingState, type VenueReport } from '../model/index.ts';
 import { SimClock } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig } from '../risk/index.ts';
 import { ExecutionEngine, externalOrdersToAdopt, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
@@ -11,6 +11,9 @@ import { ReportFilter } from './report-filter.ts';
 import { readJournalHistory } from './journal-history.ts';
 import { captureEngineSnapshot, restoreEngineSnapshot } from './engine-snapshot.ts';
 import { liveMarketData, type MarketDataOptions } from './market-data.ts';
+import type { AuditRecorder } from '../security/index.ts';
+import { RolloutManager, type LoadedCandidate, type RolloutSettings } from '../lifecycle/index.ts';
+import { EngineRolloutControl } from './rollout-control.ts';
 import { EngineView } from './engine-view.ts';
 import { MetricsFeed } from './metrics-feed.ts';
 import type { EngineMetrics } from '../ops/index.ts';
@@ -21,8 +24,13 @@ export interface PaperEngineOptions {
   readonly strategyId: string;
   readonly strategyClass: StrategyClass;
   readonly params: Readonly<Record<string, unknown>>;
-  /** Code hash + parameters, journaled with the strategy's events. */
+  /** Code hash + parameters (shown by the API); the journal carries `identity.versionId` when an identity is given. */
   readonly strategyVersion: string;
+  /**
+   * Who the strategy is (lifecycle/identity.ts): journaled as `strategy.identity` at every start, and its
+   * compact `versionId` goes in the version column of every order intent, report and fill.
+   */
+  readonly identity?: StrategyIdentity;
   readonly instrument: Instrument;
   /** Cash the account starts with on a fresh journal (a restart takes it from the journal). */
   readonly initialCash: Money;
@@ -68,7 +76,25 @@ export interface PaperEngineOptions {
    */
   readonly shutdown?: { readonly cancelWorkingOrders: boolean; readonly timeoutMs: number };
   /** Called once start-up reconciliation is done and the engine trades (readiness, tests). */
-  readonly onTrading?: (reconciliation: ReconciliationReport) => void;
+  readonly onTrading?: (reconciliation: ReconciliationReport, start: PaperStart) => void;
+  /** Where the operator actions on the engine's handle are recorded (security/audit; off the trading path). */
+  readonly audit?: AuditRecorder;
+  /**
+   * Journal every market event the engine acts on (`market.bar`, `market.quote`, `market.trade`), so that a
+   * post-trade analysis can replay exactly what it saw (default true).
+   */
+  readonly recordMarketData?: boolean;
+  /**
+   * Take staged-rollout commands (lifecycle/, docs/lifecycle.md): needs an identity; `load` turns a strategy
+   * name or file and parameters into a candidate when `keel deploy shadow` asks.
+   */
+  readonly rollout?: { readonly settings: RolloutSettings; readonly load: (strategy: string, params: Readonly<Record<string, unknown>>) => Promise<LoadedCandidate> };
+  /**
+   * Asked right before any request is handed to the venue: a reason not to (an active/standby node whose lease
+   * may have run out while it was paused) stops the request and sets HALTED. The journal's fencing refuses a
+   * late intent; this refuses a request whose intent was journaled just before the pause (failover/).
+   */
+  readonly venueGuard?: () => string | undefined;
 }
 
 /** What reconciliation found at start-up, as printed and journaled. */
@@ -81,13 +107,17 @@ export interface ReconciliationReport {
   readonly lines: readonly string[];
 }
 
-export interface PaperRunSummary {
+/** How start-up went: a fresh journal or a restart, and what was replayed. */
+export interface PaperStart {
   readonly restarted: boolean;
   /** Journal sequence of the snapshot start-up began from (undefined: the whole journal was replayed). */
   readonly fromSnapshot: number | undefined;
   /** Why a stored snapshot was not used, if one was not. */
   readonly snapshotSkipped: string | undefined;
   readonly replayedEvents: number;
+}
+
+export interface PaperRunSummary extends PaperStart {
   readonly reconciliation: ReconciliationReport;
   /** Venue vs engine at the end of the session (same shape as at start-up). */
   readonly final: ReconciliationReport;
@@ -109,6 +139,7 @@ const QUERY_MARGIN_MS = 60_000;
  */
 export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSummary> {
   const history = await readJournalHistory(o.journal, o.account);
+  const journaledVersion = o.identity?.versionId ?? o.strategyVersion;
   const instruments = new Map([[o.instrument.id, o.instrument]]);
   const clock = new SimClock(history.lastTs);
   const initialCash = history.initialCash ?? o.initialCash;
@@ -121,17 +152,41 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   });
   const writer = new JournalWriter({
     journal: o.journal, account: o.account,
-    versionOf: (id) => (id === o.strategyId ? o.strategyVersion : undefined),
+    versionOf: (id: string): string | undefined => (id === o.strategyId ? journaledVersion : rollout?.versionOf(id)),
     // Without the journal nothing may go out: stop opening risk at once (principle 5).
     onFailure: (err) => risk.state.escalate('HALTED', { kind: 'breaker', name: 'journal' }, `journal append failed: ${err.message}`),
   });
   const execution = new ExecutionEngine({ risk, clock, instruments, writeAhead: writer });
   let feed: MetricsFeed | undefined;
+  const guard = o.venueGuard;
+  // A request the lease guard holds back is answered like one a closed adapter refuses: the order rejected, the
+  // replace refused, the cancel left for reconciliation. Not a halt: a renewal that came late under load is not
+  // a lost lease, and a halt would be journaled and inherited by whichever node trades next. While this node
+  // still holds the lease the answer is journaled; once it has lost it, the fenced journal refuses the write
+  // and the lease keeper steps the node down; the node that took over finds the intent never reached the venue.
+  const refused = (what: string, answer?: (reason: string) => VenueReport): boolean => {
+    const why = guard?.();
+    if (why === undefined) return false;
+    (o.log ?? quiet).warn(`${what} not sent: ${why}`);
+    if (answer !== undefined) {
+      const report = answer(`not sent: ${why}`);
+      setImmediate(() => execution.onVenueReport(report));
+    }
+    return true;
+  };
   execution.connectVenue({
     name: o.venue.name,
-    submit: (order) => { crashPoint('intent-journaled'); feed?.onSent(order.clientOrderId); o.venue.submit(order); crashPoint('request-sent'); },
-    cancel: (id) => { crashPoint('intent-journaled'); o.venue.cancel(id); crashPoint('request-sent'); },
-    replace: (order) => { crashPoint('intent-journaled'); o.venue.replace(order); crashPoint('request-sent'); },
+    submit: (order) => {
+      crashPoint('intent-journaled');
+      if (refused(`order ${order.clientOrderId}`, (reason) => ({ type: 'order.rejected', ts: clock.now(), clientOrderId: order.clientOrderId, reason }))) return;
+      feed?.onSent(order.clientOrderId); o.venue.submit(order); crashPoint('request-sent');
+    },
+    cancel: (id) => { crashPoint('intent-journaled'); if (refused(`cancel of ${id}`)) return; o.venue.cancel(id); crashPoint('request-sent'); },
+    replace: (order) => {
+      crashPoint('intent-journaled');
+      if (refused(`replace of ${order.clientOrderId}`, (reason) => ({ type: 'order.update-rejected', ts: clock.now(), clientOrderId: order.clientOrderId, reason }))) return;
+      o.venue.replace(order); crashPoint('request-sent');
+    },
   });
   const strategy = new o.strategyClass(o.params);
   const context = new EngineContext({
@@ -151,11 +206,19 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     },
   });
   const host = new StrategyHost(strategy, [o.instrument.id]);
+  // A new version beside this one (shadow, canary, full); at full this one stops hearing market data.
+  let liveRetired = false;
+  const rollout: RolloutManager | undefined = o.rollout && o.identity ? new RolloutManager({
+    account: o.account, instrument: o.instrument, clock, execution, record: (e) => writer.recordEvent(e), cash: () => portfolio.cash, portfolio,
+    sizing: o.sizing, fees, risk: o.risk, log: o.log ?? quiet, live: o.identity, lastOrderSeq: (prefix) => history.lastOrderSeq(prefix),
+    retireLive: () => { liveRetired = true; }, settings: o.rollout.settings,
+  }) : undefined;
   const view = new EngineView({
     account: o.account, mode: o.mode ?? 'paper', venueName: o.venue.name, instruments, clock, risk, execution, portfolio, fills: booker.fills,
-    writer, journal: o.journal, strategy: { id: o.strategyId, version: o.strategyVersion, params: o.params }, riskText: o.riskText,
+    writer, journal: o.journal, strategy: { id: o.strategyId, version: o.strategyVersion, params: o.params }, riskText: o.riskText, audit: o.audit,
   });
   const filter = new ReportFilter(execution.orders);
+  if (rollout) view.rollout = new EngineRolloutControl({ manager: rollout, load: o.rollout!.load, audit: o.audit });
 
   // 1. State = the latest snapshot + a fold over the journal after it. Nothing is sent, no strategy is told.
   if (history.snapshot) {
@@ -167,7 +230,8 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     if (e.type === 'order.filled') filter.booked(e.fill.tradeId);
   }
   booker.replaying = false;
-  for (const order of execution.orders.openOrders()) writer.knowOrder(order.request.clientOrderId, order.request.strategyId, order.request.instrumentId);
+  // Reports for orders of an earlier run carry that run's version (orders from before a snapshot: the current one's).
+  for (const order of execution.orders.openOrders()) writer.knowOrder(order.request.clientOrderId, order.request.strategyId, order.request.instrumentId, history.submittedVersions.get(order.request.clientOrderId));
   execution.resumeFlattenNumbering(history.lastOrderSeq('kill-switch'));
   if (history.tradingState && history.tradingState.to !== 'ACTIVE') {
     risk.state.escalate(history.tradingState.to, { kind: 'restart', source: 'journal' }, `${history.tradingState.reason} (restored from the journal)`);
@@ -182,8 +246,9 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   }
   o.onHandle?.(view);
   if (!history.started) {
-    writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id, instrumentSpec: instrumentSpecOf(o.instrument) }, version: o.strategyVersion });
+    writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.started', payload: { initialCash, instrument: o.instrument.id, instrumentSpec: instrumentSpecOf(o.instrument) }, version: journaledVersion });
   }
+
 
   // Snapshots: taken between two events (the core is synchronous, so the state is consistent), saved once
   // every event before them is durable, under the sequence of the last of those.
@@ -225,14 +290,18 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     if (!live || stopped) return;
     crashPoint('market-event');
     if (e.ts > clock.now()) clock.advanceTo(e.ts);
+    // The market as the engine saw it, for post-trade analysis (keel analyze-live replays it through a backtest).
+    if (recordMarket) writer.recordEvent({ ts: e.ts, stream: { account: o.account, instrument: e.instrumentId }, type: `market.${e.type}`, payload: e });
     portfolio.onMarketEvent(e);
     risk.onMarketEvent(e);
     view.onMarketEvent(e);
     feed?.onMarketEvent(e);
-    if (!view.strategyPaused) host.onMarketEvent(e);
+    if (!view.strategyPaused && !liveRetired) host.onMarketEvent(e);
+    rollout?.onMarketEvent(e);
     maybeSnapshot();
   };
   // With a data section, market data passes validation, failover and bar building first (data/live).
+  const recordMarket = o.recordMarketData ?? true;
   const data = o.marketData ? liveMarketData(o.venue, o.instrument, o.marketData, onMarketEvent) : undefined;
   if (data === undefined) o.venue.onMarket(onMarketEvent);
   o.venue.onDisconnect((reason) => { risk.onVenueConnection(o.venue.name, false, reason); view.onVenueConnection(false, reason); feed?.onVenueConnection(false); });
@@ -245,14 +314,26 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   feed?.refresh(true);
   // The next start begins here rather than replaying what this one just did.
   if (history.snapshot === undefined || history.orderEvents.length > 0 || reconciliation.plan.applied > 0) await saveSnapshot();
-  const summary = { restarted: history.started, fromSnapshot: history.snapshot?.seq, snapshotSkipped: history.snapshotSkipped, replayedEvents: history.orderEvents.length };
+  const summary: PaperStart = { restarted: history.started, fromSnapshot: history.snapshot?.seq, snapshotSkipped: history.snapshotSkipped, replayedEvents: history.orderEvents.length };
 
   if (o.reconcileOnly) return { ...summary, reconciliation, final: reconciliation, tradingState: risk.tradingState };
+  if (o.identity !== undefined) {
+    // Every run says what it runs before its first order (at the venue's time, which reconciliation brought
+    // the clock to): `keel versions` and post-trade analysis read it.
+    const event: StrategyIdentityEvent = { type: 'strategy.identity', ts: clock.now(), role: 'live', reason: 'run-start', identity: o.identity };
+    writer.recordEvent({ ts: event.ts, stream: { account: o.account, strategy: o.strategyId }, type: event.type, payload: event, version: o.identity.versionId });
+  }
 
-  // 3. Trade until the venue's market ends.
+  // 3. Trade until the venue's market ends. The checks every order passes from here on, for the order records
+  // (keel records export: which pre-trade checks an order passed, by the code that ran, not today's).
+  writer.recordEvent({
+    ts: clock.now(), stream: { account: o.account }, type: 'risk.checks',
+    payload: { orders: risk.checkNames, modifications: risk.modificationCheckNames, flatten: risk.flattenCheckNames, limits: o.riskText ?? null, mode: o.mode ?? 'paper' },
+    version: o.strategyVersion,
+  });
   live = true;
   for (const apply of early.splice(0)) apply();
-  o.onTrading?.(reconciliation);
+  o.onTrading?.(reconciliation, summary);
   host.start();
   data?.start();
   o.venue.start();
@@ -261,6 +342,9 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   data?.stop();
   host.stop();
   const stopCancels = o.signal?.aborted && o.shutdown?.cancelWorkingOrders ? await cancelWorkingOrders(o.shutdown.timeoutMs) : undefined;
+  // An order the strategy sent on the last bar may still be queued behind the rate budget or on the wire: let
+  // it get its answer before the final query, or close() would cut it off and leave its intent unanswered.
+  await settleRequests(o.shutdown?.timeoutMs ?? 5_000);
   await writer.flush();
   const final = reconcile(await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined), false);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.stopped', payload: final });
@@ -269,12 +353,20 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   await saveSnapshot();
   return { ...summary, reconciliation, final, tradingState: risk.tradingState, stopCancels };
 
+  /** Wait (at most `timeoutMs`) for the venue adapter's requests in flight. */
+  async function settleRequests(timeoutMs: number): Promise<void> {
+    if (o.venue.settled === undefined) return;
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([o.venue.settled().catch(() => {}), new Promise<void>((r) => { timer = setTimeout(r, timeoutMs); })]);
+    clearTimeout(timer);
+  }
+
   /** Cancel every working order (journaled as an operator action by "shutdown") and wait for the venue's answers. */
   async function cancelWorkingOrders(timeoutMs: number): Promise<{ sent: string[]; stillWorking: string[] }> {
     const working = () => [...execution.orders.openOrders()].map((order) => order.request.clientOrderId);
     const sent = working();
     if (sent.length === 0) return { sent, stillWorking: [] };
-    view.cancelAll('shutdown');
+    view.cancelAll({ actor: 'system', origin: 'engine', label: 'shutdown' });
     const deadline = Date.now() + timeoutMs;
     while (working().length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     return { sent, stillWorking: working() };

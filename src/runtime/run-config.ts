@@ -4,7 +4,11 @@ import * as z from 'zod';
 import { KeelError, parseYamlConfig, section, type ConfigSection } from '../model/index.ts';
 import { parseRiskConfig, type RiskConfig } from '../risk/index.ts';
 import { liveDataConfigSchema, type LiveDataConfig } from '../data/index.ts';
+import { rolloutSettingsSchema } from '../lifecycle/index.ts';
 import { alertsConfigSchema, expandEnv, type AlertsConfig } from '../ops/index.ts';
+import { preflightConfigSchema, recordsConfigSchema } from '../compliance/index.ts';
+import { clockConfigSchema } from '../ops/index.ts';
+import { backupConfigSchema, escalationConfigSchema, haConfigSchema } from './run-config-ops.ts';
 
 /**
  * The run config, `keel.yaml`, for `keel paper --config` and `keel live --config`: which strategy, which
@@ -32,8 +36,13 @@ const runShape = {
     params: z.record(z.string(), z.unknown(), { error: must('a mapping of parameter names to values') }).default({}),
   }, 'name and params'),
   venue: z.object({
-    kind: z.enum(['sim', 'alpaca', 'ccxt'], { error: must('sim, alpaca or ccxt') }),
-  }, { error: must("a mapping with kind (sim, alpaca or ccxt) and that venue's keys") }).loose(),
+    kind: z.enum(['sim', 'alpaca', 'ccxt', 'fix', 'ib'], { error: must('sim, alpaca, ccxt, fix or ib') }),
+  }, { error: must("a mapping with kind (sim, alpaca, ccxt, fix or ib) and that venue's keys") }).loose(),
+  /**
+   * The secrets vault that `secret:NAME` values come from (docs/security.md), relative to this file. `--vault`
+   * wins over it; without either, KEEL_VAULT, then keel.vault in the current folder. Opened only when needed.
+   */
+  vault: nonEmpty('a vault file path').optional(),
   /** A SQLite file or a postgres:// URL. */
   journal: nonEmpty('a SQLite file path or a postgres:// URL'),
   journalSchema: nonEmpty('a PostgreSQL schema name').optional(),
@@ -47,8 +56,8 @@ const runShape = {
   /** Live trading only: the venue account id the operator confirms (checked against the venue's answer). */
   live: section({ account: nonEmpty('the venue account id you confirm trading live on') }, 'account').optional(),
   /**
-   * The HTTP API, metrics and dashboard of this engine (docs/api.md). The action token comes from
-   * KEEL_API_TOKEN (never from this file); without it actions are refused and reads still work.
+   * The HTTP API, metrics and dashboard of this engine (docs/api.md). Users (the vault's) authenticate; without
+   * users, the legacy action token comes from KEEL_API_TOKEN (never from this file).
    */
   api: section({
     port: z.number({ error: must('a port number') }).int({ error: 'must be a port number' }).min(0, { error: 'must be a port number' }).max(65535, { error: 'must be a port number' }).default(7070),
@@ -57,7 +66,43 @@ const runShape = {
     readiness: section({
       maxDataAgeMs: z.number({ error: must('milliseconds') }).int({ error: 'must be whole milliseconds' }).min(1, { error: 'must be 1 ms or more' }).default(60_000),
     }, 'maxDataAgeMs').prefault({}),
-  }, 'port, host and readiness').optional(),
+    /**
+     * HTTPS: the certificate and private key files (PEM; relative to this file), and optionally a CA file.
+     * Required for a host other than loopback (docs/security.md, "The bind rule").
+     */
+    tls: section({
+      cert: nonEmpty('the certificate file (PEM), e.g. tls/cert.pem'),
+      key: nonEmpty('the private key file (PEM), e.g. tls/key.pem'),
+      ca: nonEmpty('a CA certificate file (PEM)').optional(),
+    }, 'cert, key and ca').optional(),
+    /** Only these addresses may connect: IPv4/IPv6 CIDRs or single addresses (checked by security/access). */
+    allow: z.array(z.string({ error: 'must be an IP address or CIDR, e.g. 10.0.0.0/8' }), { error: must('a list of addresses and CIDR networks') }).min(1, { error: 'must list at least one address (leave allow out to accept every address)' }).optional(),
+  }, 'port, host, readiness, tls and allow').optional(),
+  /**
+   * Who may use the API (docs/security.md, docs/run-config.md). Users rule whenever the vault this config
+   * opens holds any (`keel users add`); `users: true` insists on them (the vault is opened even if no
+   * `secret:` needs it, and a vault without users is refused). Without users the API is in the legacy
+   * single-operator mode (KEEL_API_TOKEN, loopback only).
+   */
+  security: section({
+    users: z.literal(true, { error: 'must be true, or left out (users rule whenever the vault holds any)' }).optional(),
+    /** Dashboard sessions end after `idleMinutes` without a request, and `maxHours` after sign-in in any case. */
+    session: section({
+      idleMinutes: z.number({ error: must('minutes') }).int({ error: 'must be whole minutes' }).min(1, { error: 'must be 1 minute or more' }).max(1440, { error: 'must be at most 1440 (a day)' }).default(30),
+      maxHours: z.number({ error: must('hours') }).int({ error: 'must be whole hours' }).min(1, { error: 'must be 1 hour or more' }).max(168, { error: 'must be at most 168 (a week)' }).default(12),
+    }, 'idleMinutes and maxHours').prefault({}),
+    /** Failed passwords and TOTP codes: a user name is locked after `attempts`, an address after `addressAttempts`, for `minutes`. */
+    lockout: section({
+      attempts: z.number({ error: must('a count') }).int({ error: 'must be a whole number' }).min(1, { error: 'must be 1 or more' }).max(100, { error: 'must be at most 100' }).default(5),
+      addressAttempts: z.number({ error: must('a count') }).int({ error: 'must be a whole number' }).min(1, { error: 'must be 1 or more' }).max(1000, { error: 'must be at most 1000' }).default(20),
+      minutes: z.number({ error: must('minutes') }).int({ error: 'must be whole minutes' }).min(1, { error: 'must be 1 minute or more' }).max(1440, { error: 'must be at most 1440 (a day)' }).default(15),
+    }, 'attempts, addressAttempts and minutes').prefault({}),
+    /** Four-eyes re-arm: a second, different risk user confirms within `windowMinutes` (needs users). */
+    rearm: section({
+      fourEyes: z.boolean({ error: 'must be true or false' }).default(false),
+      windowMinutes: z.number({ error: must('minutes') }).int({ error: 'must be whole minutes' }).min(1, { error: 'must be 1 minute or more' }).max(1440, { error: 'must be at most 1440 (a day)' }).default(10),
+    }, 'fourEyes and windowMinutes').prefault({}),
+  }, 'users, session, lockout and rearm').prefault({}),
   /**
    * What a stop (SIGTERM, Ctrl-C) does besides refusing new orders, flushing the journal and reconciling:
    * optionally cancel every working order at the venue first, waiting at most `timeoutMs` for the venue to
@@ -67,8 +112,16 @@ const runShape = {
     cancelWorkingOrders: z.boolean({ error: 'must be true or false' }).default(false),
     timeoutMs: z.number({ error: must('milliseconds') }).int({ error: 'must be whole milliseconds' }).min(0, { error: 'must be 0 or more' }).default(10_000),
   }, 'cancelWorkingOrders and timeoutMs').prefault({}),
+  /** Order-record retention and archive (docs/compliance.md). */
+  records: recordsConfigSchema.prefault({}),
+  /** Clock discipline: the clock_drift alert threshold and the hard limit keel live refuses past (ops/clock). */
+  clock: clockConfigSchema.prefault({}),
+  /** What keel preflight asks of the kill-switch test and the backups (docs/compliance.md). */
+  preflight: preflightConfigSchema.prefault({}),
   /** Alert channels and rules (docs/alerts.md); validated by its schema. */
   alerts: z.unknown().optional(),
+  /** Staged rollout of new strategy versions (docs/lifecycle.md): canary fraction and loss budget, rollback, automatic promotion. */
+  rollout: rolloutSettingsSchema.optional(),
   /** Validated by the risk schema; listed here so the rest of the file may carry it. */
   risk: z.unknown().optional(),
   /** The live data path (docs/live-data.md): validation, failover, bars from trades; validated by its schema. */
@@ -78,7 +131,13 @@ const runShape = {
    * sections like `venue` (used for their market data only, never for orders). Needs nothing else: the live
    * data path is switched on with its defaults when `data` is absent.
    */
-  backupFeeds: z.array(z.object({ kind: z.enum(['sim', 'alpaca', 'ccxt'], { error: must('sim, alpaca or ccxt') }) }, { error: must("a venue section (kind and that venue's keys)") }).loose(),
+  /** Active/standby on a PostgreSQL journal: the leader lease (docs/high-availability.md). */
+  ha: haConfigSchema.optional(),
+  /** Scheduled, verified backups of the journal while trading (docs/disaster-recovery.md). */
+  backup: backupConfigSchema.optional(),
+  /** Who is paged for what (docs/runbooks/). */
+  escalation: escalationConfigSchema.optional(),
+  backupFeeds: z.array(z.object({ kind: z.enum(['sim', 'alpaca', 'ccxt', 'ib'], { error: must('sim, alpaca, ccxt or ib') }) }, { error: must("a venue section (kind and that venue's keys)") }).loose(),
     { error: must('a list of venue sections') }).optional(),
 };
 

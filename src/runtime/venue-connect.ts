@@ -1,5 +1,6 @@
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { KeelError, type Instrument } from '../model/index.ts';
-import { SocketVenue, createAlpacaVenue, parseAlpacaConfig, symbolMappings, type VenueSession } from '../venues/index.ts';
+import { SocketVenue, createAlpacaVenue, parseAlpacaConfig, refuseDisabledVerification, symbolMappings, type VenueSession } from '../venues/index.ts';
 import type { RunConfig } from './run-config.ts';
 
 /** A venue connected per the run config, with what the engine needs to know about it. */
@@ -17,10 +18,13 @@ export interface ConnectedVenue {
 
 /**
  * Connect the venue of a run config. The venue section's keys (everything but `kind`) are the adapter's own
- * config (docs/alpaca.md, docs/ccxt.md); a bad one is one line naming `<file>: venue.<key>` and its value.
+ * config (docs/alpaca.md, docs/ccxt.md, docs/ib.md); a bad one is one line naming `<file>: venue.<key>` and its value.
  */
 export async function connectConfiguredVenue(cfg: RunConfig, o: { log?: (line: string) => void } = {}): Promise<ConnectedVenue> {
-  const { kind, ...section } = cfg.venue as { kind: 'sim' | 'alpaca' | 'ccxt' } & Record<string, unknown>;
+  const { kind, ...raw } = cfg.venue as { kind: 'sim' | 'alpaca' | 'ccxt' | 'fix' | 'ib' } & Record<string, unknown>;
+  const section = withLocalCa(raw, cfg.source);
+  // The TLS venues: before the adapter, whose errors are re-pointed at the venue section (FIX and IB: plain TCP here).
+  if (kind === 'alpaca' || kind === 'ccxt') refuseDisabledVerification(kind);
   switch (kind) {
     case 'sim': {
       const address = String(section.address ?? '');
@@ -39,6 +43,18 @@ export async function connectConfiguredVenue(cfg: RunConfig, o: { log?: (line: s
         accountId: async () => { const a = await venue.rest.account(); return a.account_number ?? a.id; },
       };
     }
+    case 'fix': {
+      // Loaded on demand like ccxt: only runs over FIX need the session layer.
+      const { createFixVenue, parseFixConfig } = await import('../venues/fix/index.ts');
+      const fixSection = withFixPaths(section, cfg);
+      const config = inConfig(cfg, 'fix', () => parseFixConfig(fixSection));
+      const venue = await inConfigAsync(cfg, 'fix', () => createFixVenue(fixSection, { log: o.log }));
+      const [first] = venue.symbols;
+      return {
+        session: venue, instrument: first.instrument, description: `fix ${config.version === '4.4' ? 'FIX.4.4' : 'FIX.4.2'} ${config.senderCompId}->${config.targetCompId} at ${config.host}:${config.port}`,
+        live: config.live, accountId: async () => config.account ?? config.senderCompId,
+      };
+    }
     case 'ccxt': {
       // Loaded on demand: ccxt is large, and only runs that trade through it need it.
       const { CcxtVenue } = await import('../venues/ccxt/index.ts');
@@ -49,7 +65,41 @@ export async function connectConfiguredVenue(cfg: RunConfig, o: { log?: (line: s
         accountId: async () => undefined,
       };
     }
+    case 'ib': {
+      // Loaded on demand, like ccxt: only runs that trade through IB need the TWS client.
+      const { IbVenue, parseIbConfig, ibSymbols } = await import('../venues/ib/index.ts');
+      const config = inConfig(cfg, 'ib', () => parseIbConfig(section));
+      const [first] = inConfig(cfg, 'ib', () => ibSymbols(config));
+      const venue = await inConfigAsync(cfg, 'ib', () => IbVenue.connect(config, { log: o.log }));
+      return {
+        session: venue, instrument: first.instrument, description: `ib ${config.paper ? 'paper' : 'live'} ${config.host}:${config.port} client ${config.clientId}`,
+        live: !config.paper, accountId: () => venue.accountId(),
+      };
+    }
   }
+}
+
+/** `tls.ca` of a venue section, like every path in the run config, is relative to the file. */
+function withLocalCa(section: Record<string, unknown>, source: string): Record<string, unknown> {
+  const tls = section.tls as { ca?: unknown } | undefined;
+  if (tls === null || typeof tls !== 'object' || typeof tls.ca !== 'string' || isAbsolute(tls.ca)) return section;
+  return { ...section, tls: { ...tls, ca: resolve(dirname(source), tls.ca) } };
+}
+
+/**
+ * The FIX section with its paths resolved from the config file (store, market data) and its defaults from the
+ * run config: the store beside the journal, the journal's starting cash.
+ */
+function withFixPaths(section: Record<string, unknown>, cfg: RunConfig): Record<string, unknown> {
+  const base = dirname(cfg.source);
+  const at = (p: unknown) => (typeof p === 'string' && !isAbsolute(p) ? resolve(base, p) : p);
+  const journalDir = cfg.journal.startsWith('postgres') ? base : dirname(resolve(base, cfg.journal));
+  const store = section.store ?? join(journalDir, `fix-${String(section.senderCompId)}-${String(section.targetCompId)}.json`);
+  const md = section.marketData as Record<string, unknown> | undefined;
+  return {
+    ...section, store: at(store), cash: section.cash ?? cfg.cash,
+    ...(md !== null && typeof md === 'object' ? { marketData: { ...md, csv: at(md.csv) } } : {}),
+  };
 }
 
 /** An adapter's config error, re-pointed at the run config file: `keel.yaml: venue.timeouts.requestMs`. */

@@ -42,5 +42,10 @@ export interface VenueSession extends VenueGateway {
   start(): void;
   /** Resolves when the venue says its market ended (a live venue: when the session is closed). */
   readonly ended: Promise<void>;
+  /**
+   * Resolves when every request already handed to the adapter has its answer (or has failed): a graceful stop
+   * waits for it before its final reconciliation, so an order sent in the last moment is not cut off by close().
+   */
+  settled?(): Promise<void>;
   close(): Promise<void>;
 }

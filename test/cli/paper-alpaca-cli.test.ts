@@ -1,30 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ORCL, ROOT } from '../helpers/cli.ts';
+import { ORCL, ROOT, spawnKeel } from '../helpers/cli.ts';
+import { until } from '../helpers/wait.ts';
 
 const SECRET = 'demo-secret-cli-5d1e';
 
-function spawnKeel(args: string[], env: NodeJS.ProcessEnv = {}): { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> } {
-  const child = spawn(process.execPath, [resolve(ROOT, 'bin/keel.js'), ...args], { cwd: ROOT, env: { ...process.env, ...env } });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => { out += d; });
-  child.stderr!.on('data', (d) => { err += d; });
-  const exit = new Promise<number | null>((res) => child.on('exit', (code) => res(code)));
-  return { child, out: () => out, err: () => err, exit };
-}
 
-async function until(what: string, cond: () => boolean, ms = 30_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 test('the README flow: keel venue --api alpaca and keel paper --config examples/keel.yaml, orders and fills flowing, as two processes', { timeout: 90_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-paper-cli-'));

@@ -8,6 +8,7 @@ import { KeelError } from '../../src/model/index.ts';
 import { parseRunConfig } from '../../src/runtime/index.ts';
 import { keelAsync } from '../helpers/cli.ts';
 import { startVenue } from '../helpers/crash-harness.ts';
+import { fakeChronyc } from '../helpers/fake-chronyc.ts';
 
 const base = 'strategy: { name: sma-cross, params: { fast: 3, slow: 8 } }\nvenue: { kind: sim, address: "127.0.0.1:1" }\njournal: j.sqlite\n';
 
@@ -28,7 +29,7 @@ test('a run config is checked whole: each problem is one line with file, line, k
   assert.equal(ok.external, 'flag');
   assert.equal(ok.risk?.account.maxOrderNotional, 5_000_000_000_000_000n);
   assert.equal(ok.riskText, 'account:\n  maxOrderNotional: 5000');
-  assert.equal(problem(base.replace('kind: sim', 'kind: ftx')), 'keel.yaml line 2: venue.kind = "ftx": must be sim, alpaca or ccxt');
+  assert.equal(problem(base.replace('kind: sim', 'kind: ftx')), 'keel.yaml line 2: venue.kind = "ftx": must be sim, alpaca, ccxt, fix or ib');
   assert.equal(problem(`${base}snapshotEvery: -3\n`), 'keel.yaml line 4: snapshotEvery = -3: must be 0 or more');
   assert.equal(problem(`${base}externl: adopt\n`), 'keel.yaml line 4: externl = "adopt": is not a known key (did you mean external?)');
   assert.equal(problem(base.replace('journal: j.sqlite\n', '')), 'keel.yaml line 1: journal: is required: a SQLite file path or a postgres:// URL');
@@ -77,6 +78,7 @@ test('keel paper: an unreadable expected path is one line, before anything conne
 test('keel live refuses without a confirmed account, without risk limits and on anything but a live venue; keel paper runs the config', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-run-config-'));
   const venue = await startVenue(120, 2);
+  const clock = fakeChronyc('chronyc-tracking-synced.txt');
   try {
     const file = join(dir, 'keel.yaml');
     const write = (extra: string) => writeFileSync(file, base.replace('127.0.0.1:1', `127.0.0.1:${venue.port}`) + extra);
@@ -94,7 +96,8 @@ test('keel live refuses without a confirmed account, without risk limits and on 
     r = await live('--confirm-account', 'ACC-1');
     assert.match(r.stderr, /^keel: .*keel\.yaml: risk: is missing: keel live refuses to trade without risk limits/);
     write('live: { account: ACC-1 }\nrisk: { account: { maxOrderNotional: 5000 } }\n');
-    r = await live('--confirm-account', 'ACC-1');
+    // The preflight checklist comes next (test/cli/preflight.test.ts): overridden here, with a clock in sync.
+    r = await keelAsync(['live', '--config', file, '--confirm-account', 'ACC-1', '--override-preflight', 'sim venue test'], { env: clock.env });
     assert.match(r.stderr, /^keel: .*keel\.yaml: venue: is sim 127\.0\.0\.1:\d+: keel live trades only on a live venue/);
     for (const out of [r.stdout, r.stderr]) assert.doesNotMatch(out, /\n\s+at /, 'no stack trace');
     assert.equal(venue.stats().orders, 0, 'nothing was sent');
@@ -118,6 +121,7 @@ test('keel live refuses without a confirmed account, without risk limits and on 
     assert.doesNotMatch(taken.stderr, /\n\s+at /);
   } finally {
     await venue.close();
+    clock.remove();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { AlertDispatcher, AlertEvaluator, channelFrom, thresholdRules, type Alert, type AlertSignals } from '../../src/ops/index.ts';
+import { AlertDispatcher, AlertEvaluator, channelFrom, thresholdRules, type Alert, type AlertSignals, type ChannelConfig } from '../../src/ops/index.ts';
 import { keelAsync } from '../helpers/cli.ts';
 
 interface Hit { path: string; body: any }
@@ -119,7 +119,7 @@ test('email goes out over SMTP to a real local server', async () => {
   }
 });
 
-test('keel alert test CHANNEL sends through the configured channel; an unknown channel or unset variable is one line', { timeout: 30_000 }, async () => {
+test('keel alert test CHANNEL sends through the configured channel; an unknown channel, an unset variable or a URL fetch refuses is one line without the URL', { timeout: 30_000 }, async () => {
   const s = await sink();
   const dir = mkdtempSync(join(tmpdir(), 'keel-alert-'));
   try {
@@ -134,8 +134,31 @@ test('keel alert test CHANNEL sends through the configured channel; an unknown c
     assert.match(unknown.stderr, /^keel: CHANNEL = "pager": is not a channel in .*keel\.yaml \(configured: ops\)\n$/);
     const unset = await keelAsync(['alert', 'test', 'ops', '--config', file], { env: { SLACK_URL: '' } });
     assert.match(unset.stderr, /^keel: .*keel\.yaml: alerts\.channels\[0\]\.url: uses \$\{SLACK_URL\}, which is not set in the environment\n$/);
+    // A URL fetch refuses (a password in it): the error line, which no log scrubber sees, does not quote it.
+    const refused = await keelAsync(['alert', 'test', 'ops', '--config', file], { env: { SLACK_URL: `http://ops:pa55w0rd-s3cret@${s.url.slice(7)}/hooks/s3cret` } });
+    assert.equal(refused.code, 2);
+    assert.equal(refused.stderr, 'keel: channel ops (slack): did not take the test alert: slack ops could not be reached: the URL is not one fetch accepts (malformed, or with a user name or password in it)\n');
   } finally {
     await s.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a channel that cannot be reached says why without its URL: credentials in it, malformed, refused', { timeout: 30_000 }, async () => {
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
+  const port = (closed.address() as { port: number }).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const cases: [ChannelConfig, RegExp][] = [
+    [{ type: 'webhook', name: 'hook', url: `http://user:pa55-T0KEN@127.0.0.1:${port}/hooks/T0KEN` }, /^webhook hook could not be reached: the URL is not one fetch accepts/],
+    [{ type: 'slack', name: 'ops', url: 'http://[::1/services/T0KEN' }, /^slack ops could not be reached: the URL is not one fetch accepts/],
+    [{ type: 'webhook', name: 'hook', url: `http://127.0.0.1:${port}/hooks/T0KEN` }, /^webhook hook could not be reached: ECONNREFUSED$/],
+    [{ type: 'telegram', name: 'tg', botToken: 'T0KEN:bot', chatId: '1', apiUrl: `http://127.0.0.1:${port}` }, /^telegram tg could not be reached: ECONNREFUSED$/],
+  ];
+  for (const [config, expected] of cases) {
+    const err = await channelFrom(config).send(alert()).then(() => undefined, (e: Error) => e);
+    assert.ok(err instanceof Error, `${config.type} ${config.name} failed`);
+    assert.match(err.message, expected);
+    assert.ok(!err.message.includes('T0KEN') && !String(err.stack).includes('T0KEN'), err.message);
   }
 });

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import type { Fill, Lots, OrderRequest, PriceTicks } from '../../src/model/index.ts';
-import { EngineMetrics, parseExposition, type Sample } from '../../src/ops/index.ts';
+import { ClockWatch, clockConfigSchema, EngineMetrics, parseExposition, type Sample } from '../../src/ops/index.ts';
 
 /**
  * deploy/ must load without edits: Prometheus config and rules are well-formed, the Grafana dashboard imports
@@ -182,6 +182,11 @@ async function exercisedSamples(): Promise<Sample[]> {
     .filter((k) => !['constructor', 'metrics', 'register', 'contentType'].includes(k));
   assert.deepEqual(methods.sort(), Object.keys(calls).sort(), 'every EngineMetrics method is exercised');
   for (const call of Object.values(calls)) call();
+  // The clock watch registers its gauges on the engine's registry (ops/clock), as keel paper/live do.
+  await new ClockWatch({
+    config: clockConfigSchema.parse({}), registry: m.registry,
+    measure: async () => ({ ok: true, reading: { source: 'chrony', synchronised: true, offsetMs: 0.2, reference: 'ntp', stratum: 2 } }),
+  }).check();
   return parseExposition(await m.metrics());
 }
 

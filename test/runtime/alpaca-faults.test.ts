@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { Journal } from '../../src/store/index.ts';
 import type { AlpacaVenueServer } from '../../src/venues/alpaca-server/index.ts';
 import { KEY, SECRET, openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars, type PaperSession } from '../helpers/alpaca-paper.ts';
+import { until } from '../helpers/wait.ts';
 
 const HEADERS = { 'APCA-API-KEY-ID': KEY, 'APCA-API-SECRET-KEY': SECRET };
 
@@ -50,13 +51,6 @@ async function withFault(bars: number, during: (server: AlpacaVenueServer, sessi
   }
 }
 
-async function until(what: string, cond: () => Promise<boolean> | boolean, ms = 15_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('a lost acknowledgement (order accepted, response never sent) never becomes a second order', { timeout: 60_000 }, async () => {
   const r = await withFault(60, async (server, s) => {

@@ -46,7 +46,8 @@ async function latestState(path: string): Promise<{ seq: number; state: EngineSn
 
 test('a restart from a snapshot plus the journal tail rebuilds the same engine state as a replay of the whole journal', { timeout: 60_000 }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'keel-snapshot-'));
-  const venue = await startVenue(160, 1);
+  // 5 ms a bar: the venue replays on its own clock, and at 1 ms a busy machine had the market over before the engine's orders arrived.
+  const venue = await startVenue(160, 5);
   try {
     const path = join(dir, 'journal.sqlite');
     const first = await openSqliteJournal({ path });

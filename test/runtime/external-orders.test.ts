@@ -12,14 +12,8 @@ import { openSqliteJournal } from '../../src/store/index.ts';
 import { SocketVenue, percentFee } from '../../src/venues/index.ts';
 import { runPaperEngine, type PaperRunSummary } from '../../src/runtime/index.ts';
 import { startVenue } from '../helpers/crash-harness.ts';
+import { until } from '../helpers/wait.ts';
 
-async function until(what: string, cond: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
 
 /** Someone trades the account by hand: a market buy that fills, and a limit buy far below the market that rests. */
 async function tradeByHand(port: number): Promise<void> {

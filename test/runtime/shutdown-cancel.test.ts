@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Strategy } from '../../src/strategy/index.ts';
 import type { Bar } from '../../src/model/index.ts';
+import { until } from '../helpers/wait.ts';
 import { KEY, SECRET, openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars } from '../helpers/alpaca-paper.ts';
 
 /** Rests a buy limit far below the market on its first bar: an order that stays working until canceled. */
@@ -37,6 +38,8 @@ for (const cancel of [true, false]) {
         shutdown: { cancelWorkingOrders: cancel, timeoutMs: 5_000 },
       });
       await stepBars(server, session.venue, 3);
+      // Under load the request may still be on its way after three bars.
+      await until('the bid resting at the venue', async () => (await workingAtVenue(server.url)).includes('resting-bid-1'));
       assert.deepEqual(await workingAtVenue(server.url), ['resting-bid-1'], 'the bid rests at the venue');
       const summary = await session.stop();
       const orders = await journal.orders();

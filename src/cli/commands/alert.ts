@@ -1,18 +1,19 @@
 import { KeelError } from '../../model/index.ts';
 import { channelFrom } from '../../ops/index.ts';
-import { loadRunConfig } from '../../runtime/index.ts';
+import { loadConfigWithSecrets } from '../vault-args.ts';
 import { parseFlags, required } from '../args.ts';
 
 export const ALERT_HELP = `keel alert test CHANNEL --config keel.yaml   send a test alert through one configured channel
+  (secret:NAME values come from the vault: --vault FILE, --passphrase-file FILE as for keel paper)
 `;
 
 /** `keel alert test CHANNEL --config keel.yaml`: one test alert through the named channel, one line of result. */
 export async function alertCommand(argv: string[]): Promise<number> {
-  const { values: v, positionals } = parseFlags(argv, { config: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'alert', 2);
+  const { values: v, positionals } = parseFlags(argv, { config: { type: 'string' }, vault: { type: 'string' }, 'passphrase-file': { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const, 'alert', 2);
   if (v.help) { process.stdout.write(ALERT_HELP); return 0; }
   const [verb, name] = positionals;
   if (verb !== 'test') throw new KeelError('BAD_ARGUMENT', 'is not an alert command', { field: 'keel alert', value: verb, hint: 'keel alert test CHANNEL --config keel.yaml' });
-  const cfg = loadRunConfig(required(v.config, '--config', 'e.g. --config keel.yaml'));
+  const { config: cfg } = await loadConfigWithSecrets(required(v.config, '--config', 'e.g. --config keel.yaml'), { vault: v.vault, passphraseFile: v['passphrase-file'] });
   const channels = cfg.alerts?.channels ?? [];
   const c = channels.find((x) => x.name === name);
   if (c === undefined) {

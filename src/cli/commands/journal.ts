@@ -1,5 +1,5 @@
 import { KeelError, formatMoney, type Instrument } from '../../model/index.ts';
-import type { Journal } from '../../store/index.ts';
+import type { Journal, JournalRecord } from '../../store/index.ts';
 import { openJournalArg } from '../journal-arg.ts';
 import { Strategy } from '../../strategy/index.ts';
 import { SocketVenue } from '../../venues/index.ts';
@@ -34,8 +34,8 @@ export async function stateCommand(argv: string[]): Promise<number> {
     out.push('open orders:', ...(open.length ? open.map((o) => `  ${o.clientOrderId} ${o.side} ${o.quantity} lots ${o.type} ${o.instrument}: ${o.status}, filled ${o.filledQuantity}`) : ['  none']));
     const balances = await journal.balances();
     if (balances.length) out.push('balances:', ...balances.map((b) => `  ${b.account} cash ${formatMoney(BigInt(b.cash), b.currency)} ${b.currency}`));
-    const events = await journal.read({ fromSeq: Math.max(1, last - n + 1) });
-    out.push(`last ${events.length} events:`, ...events.map((e) => `  #${e.seq} ${new Date(e.ts).toISOString()} ${e.type}${summarize(e.payload)}`));
+    const events = await lastEngineEvents(journal, last, n);
+    out.push(`last ${events.length} events${events.length > 0 && events[0].seq < last - n + 1 ? ' (recorded market data not shown)' : ''}:`, ...events.map((e) => `  #${e.seq} ${new Date(e.ts).toISOString()} ${e.type}${summarize(e.payload)}`));
     process.stdout.write(out.join('\n') + '\n');
     return 0;
   } finally {
@@ -85,4 +85,20 @@ export async function reconcileCommand(argv: string[]): Promise<number> {
   } finally {
     await journal.close();
   }
+}
+
+/**
+ * The last `n` events that are not recorded market data (`market.*`: one per bar the engine saw, kept for
+ * post-trade analysis), reading backwards in growing pages.
+ */
+async function lastEngineEvents(journal: Journal, last: number, n: number): Promise<JournalRecord[]> {
+  let found: JournalRecord[] = [];
+  let to = last;
+  for (let step = Math.max(n, 100); found.length < n && to >= 1; step *= 2) {
+    const from = Math.max(1, to - step + 1);
+    const page = await journal.read({ fromSeq: from, limit: to - from + 1 });
+    found = [...page.filter((e) => !e.type.startsWith('market.')), ...found];
+    to = from - 1;
+  }
+  return n === 0 ? [] : found.slice(-n);
 }

@@ -1,27 +1,32 @@
 import * as z from 'zod';
-import { KeelError, section } from '../../model/index.ts';
+import { KeelError, section, type SecretText } from '../../model/index.ts';
 import type { ChannelConfig } from './channels.ts';
 
 const severity = z.enum(['info', 'warning', 'critical'], { error: 'must be info, warning or critical' });
 const text = (what: string) => z.string({ error: `must be ${what}` }).min(1, { error: `must be ${what}` });
-const url = text('a URL').refine((u) => /^(https?:\/\/|\$\{[A-Za-z_])/.test(u), { error: 'must be an http(s) URL or ${ENV_VAR}' });
+const url = text('a URL').refine((u) => /^(https?:\/\/|\$\{[A-Za-z_]|secret:)/.test(u), { error: 'must be an http(s) URL, ${ENV_VAR} or secret:NAME' });
 const common = { name: text('a channel name'), minSeverity: severity.default('warning') };
+/** A credential: text in the file (or `${ENV}`), or a `Secret` once its `secret:NAME` is resolved from the vault. */
+const credential = <T extends z.ZodType<string>>(schema: T) => schema.transform((v): SecretText => v);
 
 const channel = z.discriminatedUnion('type', [
-  section({ type: z.literal('webhook'), ...common, url }, 'webhook settings (name, url, minSeverity)'),
-  section({ type: z.literal('slack'), ...common, url }, 'slack settings (name, url, minSeverity)'),
-  section({ type: z.literal('pagerduty'), ...common, routingKey: text('a PagerDuty routing key'), url: url.optional() }, 'pagerduty settings (name, routingKey, url, minSeverity)'),
-  section({ type: z.literal('telegram'), ...common, botToken: text('a bot token'), chatId: z.union([z.string(), z.number()]).transform(String), apiUrl: url.optional() }, 'telegram settings (name, botToken, chatId, apiUrl, minSeverity)'),
+  section({ type: z.literal('webhook'), ...common, url: credential(url) }, 'webhook settings (name, url, minSeverity)'),
+  section({ type: z.literal('slack'), ...common, url: credential(url) }, 'slack settings (name, url, minSeverity)'),
+  section({ type: z.literal('pagerduty'), ...common, routingKey: credential(text('a PagerDuty routing key')), url: credential(url).optional() }, 'pagerduty settings (name, routingKey, url, minSeverity)'),
+  section({ type: z.literal('telegram'), ...common, botToken: credential(text('a bot token')), chatId: z.union([z.string(), z.number()]).transform(String), apiUrl: url.optional() }, 'telegram settings (name, botToken, chatId, apiUrl, minSeverity)'),
   section({
     type: z.literal('email'), ...common, host: text('an SMTP host'), port: z.number().int().min(1).max(65535).default(587), from: text('a sender address'),
-    to: z.array(text('an address')).min(1, { error: 'must list at least one address' }), user: z.string().optional(), password: z.string().optional(), secure: z.boolean().default(false),
+    to: z.array(text('an address')).min(1, { error: 'must list at least one address' }), user: credential(z.string()).optional(), password: credential(z.string()).optional(), secure: z.boolean().default(false),
   }, 'email settings (name, host, port, from, to, user, password, secure, minSeverity)'),
 ], { error: 'must have type webhook, slack, pagerduty, telegram or email' });
 
 const ms = z.number({ error: 'must be milliseconds' }).int({ error: 'must be whole milliseconds' }).min(0, { error: 'must be 0 or more' });
 const pct = z.number({ error: 'must be a percent' }).positive({ error: 'must be above 0' });
 
-/** The `alerts:` section of keel.yaml (docs/alerts.md). String values may be `${ENV_VAR}` (secrets stay out of files). */
+/**
+ * The `alerts:` section of keel.yaml (docs/alerts.md). String values may be `${ENV_VAR}`, and credential fields
+ * (CHANNEL_SECRET_FIELDS) `secret:NAME` from the vault (docs/security.md): secrets stay out of files.
+ */
 export const alertsConfigSchema = section({
   channels: z.array(channel).default([]),
   rules: section({

@@ -5,3 +5,4 @@ export * from './rules.ts';
 export * from './config.ts';
 export * from './signal-window.ts';
 export * from './expected-path.ts';
+export * from './runbooks.ts';

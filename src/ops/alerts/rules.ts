@@ -1,3 +1,4 @@
+import { withRunbook } from './runbooks.ts';
 import type { Alert } from './channels.ts';
 
 /** What the engine reports each second for the threshold rules (see runtime/alert-feed.ts). */
@@ -20,6 +21,8 @@ export interface AlertSignals {
   readonly rssMb: number;
   /** The event loop's p99 delay over the last second, ms. */
   readonly eventLoopLagMs?: number;
+  /** Local clock minus UTC, ms, from the time daemon (ops/clock); undefined when unknown. */
+  readonly clockOffsetMs?: number;
 }
 
 export interface RuleConfig {
@@ -43,6 +46,8 @@ export interface RuleThresholds {
   readonly marketToOrderMicros?: number;
   readonly rssMb?: number;
   readonly eventLoopLagMs?: number;
+  /** The clock_drift alert: |offset| past this many ms (the `clock:` section's alertMs; RTS 25's 1 ms). */
+  readonly clockDriftMs?: number;
   /** How long a breach must last before it fires (venue-disconnected has its own). */
   readonly forMs?: number;
 }
@@ -71,6 +76,8 @@ export function thresholdRules(t: RuleThresholds): RuleConfig[] {
   add('market-to-order-latency', 'warning', t.marketToOrderMicros, (s, x) => atLeast(s.marketToOrderP99Micros, x, (v) => `market event to order p99 ${v.toFixed(0)} µs (threshold ${x} µs)`));
   add('memory', 'warning', t.rssMb, (s, x) => atLeast(s.rssMb, x, (v) => `resident memory ${Math.round(v)} MB (threshold ${x} MB)`));
   add('event-loop-lag', 'warning', t.eventLoopLagMs, (s, x) => atLeast(s.eventLoopLagMs, x, (v) => `event-loop delay p99 ${v.toFixed(1)} ms (threshold ${x} ms)`));
+  add('clock_drift', 'warning', t.clockDriftMs, (s, x) => (s.clockOffsetMs !== undefined && Math.abs(s.clockOffsetMs) > x
+    ? `clock offset ${s.clockOffsetMs >= 0 ? '+' : '-'}${Math.abs(s.clockOffsetMs).toFixed(3)} ms from UTC (threshold ${x} ms, MiFID II RTS 25)` : undefined));
   return rules;
 }
 
@@ -107,7 +114,7 @@ export class AlertEvaluator {
       this.since.set(r.name, start);
       if (s.ts - start >= r.forMs && !this.active.has(r.name)) {
         this.active.add(r.name);
-        out.push({ key: `rule:${r.name}`, severity: r.severity, title: `${r.name}: ${detail}`, detail, ts: s.ts, state: 'firing' });
+        out.push({ key: `rule:${r.name}`, severity: r.severity, title: `${r.name}: ${detail}`, detail: withRunbook(r.name, detail), ts: s.ts, state: 'firing' });
       }
     }
     return out;

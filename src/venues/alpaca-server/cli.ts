@@ -15,14 +15,14 @@
 import { parseArgs } from 'node:util';
 import { KeelError, parseMoney, type InstrumentSpec } from '../../model/index.ts';
 import { loadMarketData } from '../../data/index.ts';
-import { makerTakerFee, noFees, percentFee, type FeeModel } from '../sim/index.ts';
+import { fixedBpsSlippage, makerTakerFee, noFees, percentFee, type FeeModel } from '../sim/index.ts';
 import type { FaultSettings } from './faults.ts';
 import type { AlpacaVenueKey, AlpacaVenueServerOptions } from './options.ts';
 import { startAlpacaVenueServer } from './server.ts';
 
 const STRING_FLAGS = [
   'api', 'data', 'keys', 'speed', 'port', 'host', 'seed', 'symbol', 'asset-class', 'instrument', 'tick', 'lot', 'cash', 'until-bar',
-  'commission-pct', 'maker-bps', 'taker-bps', 'limit-fill', 'participation', 'state-file', 'admin-token',
+  'commission-pct', 'maker-bps', 'taker-bps', 'slippage-bps', 'limit-fill', 'participation', 'state-file', 'admin-token',
   'fault-latency-ms', 'fault-jitter-ms', 'fault-rate-limit', 'fault-reject', 'fault-partial-fill', 'fault-ws-drop-after', 'fault-ws-drop', 'fault-lost-ack', 'fault-lost-update',
 ] as const;
 const BOOLEAN_FLAGS = ['shorting', 'log'] as const;
@@ -140,6 +140,7 @@ export function parseAlpacaVenueArgs(argv: string[], env: Record<string, string 
     untilBar: num(f['until-bar'], '--until-bar', { min: 0, integer: true }),
     initialCash: parseMoney(f.cash ?? '100000', '--cash'),
     fees: fees(f),
+    ...(f['slippage-bps'] !== undefined ? { slippage: fixedBpsSlippage(num(f['slippage-bps'], '--slippage-bps', { min: 0 })!) } : {}),
     ...(limitFill !== undefined ? { limitFill } : {}),
     participationRate: num(f.participation, '--participation', { min: 0, max: 1 }),
     shorting: f.shorting === true,
@@ -159,7 +160,10 @@ export function parseAlpacaVenueArgs(argv: string[], env: Record<string, string 
 export async function alpacaVenueCommand(argv: string[]): Promise<number> {
   let server;
   try {
-    server = await startAlpacaVenueServer(parseAlpacaVenueArgs(argv));
+    server = await startAlpacaVenueServer({
+      ...parseAlpacaVenueArgs(argv),
+      onReplayEnd: (bars) => process.stderr.write(`replay finished: all ${bars} bars replayed; no more market data will come (orders are still taken)\n`),
+    });
   } catch (e) {
     if (!(e instanceof KeelError) && (e as { code?: unknown }).code !== 'EADDRINUSE') throw e;
     process.stderr.write(`${(e as Error).message}\n`);

@@ -52,8 +52,12 @@ export interface AlpacaVenueServerOptions {
   readonly faults?: Partial<FaultSettings>;
   /** Keep the venue's state in this file: loaded at start when present, saved as it changes and at close. */
   readonly stateFile?: string;
+  /** Serve HTTPS and WSS with this certificate and key (PEM) instead of plain HTTP. */
+  readonly tls?: { readonly cert: string; readonly key: string };
   /** When set, /admin routes need `Authorization: Bearer <token>`. */
   readonly adminToken?: string;
   /** One line per request (`POST /v2/orders 200 3ms`); headers and bodies are never logged. */
   readonly log?: (line: string) => void;
+  /** Called once the data is used up (the last bar replayed); the CLI says so, since nothing else will. */
+  readonly onReplayEnd?: (barsReplayed: number) => void;
 }

@@ -82,6 +82,11 @@ export async function startAlpacaVenueServer(o: AlpacaVenueServerOptions): Promi
     counters: { requests: 0, unauthorized: 0, ordersSubmitted: 0, streamMessages: 0 },
     adminToken: o.adminToken,
   };
+  const watchReplayEnd = (): void => {
+    const market = ctx.state.market;
+    if (o.onReplayEnd !== undefined) market.onEnd(() => o.onReplayEnd?.(market.replayed));
+  };
+  watchReplayEnd();
   const host = o.host ?? '127.0.0.1';
   let port = o.port ?? 0;
   let app: FastifyInstance | undefined;
@@ -129,7 +134,8 @@ export async function startAlpacaVenueServer(o: AlpacaVenueServerOptions): Promi
   };
 
   const listen = async (): Promise<void> => {
-    const a = Fastify({ logger: false, forceCloseConnections: true });
+    // HTTPS and WSS with `tls` (tests of the adapters' certificate checks); the routes are the same.
+    const a = (o.tls ? Fastify({ logger: false, forceCloseConnections: true, https: { cert: o.tls.cert, key: o.tls.key } }) : Fastify({ logger: false, forceCloseConnections: true })) as unknown as FastifyInstance;
     a.setErrorHandler((err, req, reply) => {
       if (err instanceof AlpacaApiError) return reply.code(err.status).send(err.body);
       const e = err as { statusCode?: number; message?: string };
@@ -192,7 +198,7 @@ export async function startAlpacaVenueServer(o: AlpacaVenueServerOptions): Promi
 
   const server: AlpacaVenueServer = {
     get port() { return port; },
-    get url() { return `http://${host}:${port}`; },
+    get url() { return `${o.tls ? 'https' : 'http'}://${host}:${port}`; },
     faults,
     step: (count = 1) => ctx.state.market.step(count),
     stats,
@@ -205,6 +211,7 @@ export async function startAlpacaVenueServer(o: AlpacaVenueServerOptions): Promi
         ctx.state.market.stop();
         const saved = r.reload === true ? readStateFile(o.stateFile, o.dataPath) : undefined;
         ctx.state = buildVenueState(o, faults, saved) as VenueState;
+        watchReplayEnd();
         if (o.autoStart !== false) ctx.state.market.start();
       }
       if ((r.downMs ?? 0) > 0) await new Promise((res) => setTimeout(res, r.downMs));

@@ -4,13 +4,15 @@ import type { ApprovedOrder } from '../../risk/index.ts';
 import type { VenueReportSink, VenueSnapshot } from '../../execution/index.ts';
 import type { Clock } from '../../kernel/index.ts';
 import type { Venue, VenueCapabilities } from '../venue.ts';
-import { ClockSkew, HttpError, RateBudget, backoffDelay, sharedRateBudget, sleepMs, type Credentials } from '../net/index.ts';
+import { ClockSkew, HttpError, RateBudget, backoffDelay, sharedRateBudget, sleepMs, venueDispatcher, type Credentials } from '../net/index.ts';
+import type { Dispatcher } from 'undici';
 import { endpointsOf, type AlpacaConfig } from './config.ts';
 import { toAlpacaOrder, toAlpacaReplace, parseVenueTime, type SymbolMapping } from './mapping.ts';
 import { OrderTracker, type TrackedOrder } from './order-tracker.ts';
 import { AlpacaRest, isDuplicateClientOrderId } from './rest-client.ts';
 import { AlpacaTradeStream } from './trade-stream.ts';
 import { AlpacaMarketData } from './market-data.ts';
+import { restTlsError, streamTlsError } from './tls-error.ts';
 import { catchUpReports, fillsOfOrder, snapshotOf } from './venue-queries.ts';
 import type { AlpacaOrder, AlpacaOrderBody } from './wire.ts';
 
@@ -31,6 +33,8 @@ export interface AlpacaVenueOptions {
   /** One line per event worth keeping (requests, reconnects, unknown outcomes). Never holds a secret. */
   readonly log?: (line: string) => void;
   readonly random?: () => number;
+  /** A CA (PEM) to trust for this venue besides the public roots (`tls.ca`, read by createAlpacaVenue). */
+  readonly caPem?: string;
 }
 
 const NOT_CONNECTED = 'the Alpaca venue is closed: the request was not sent';
@@ -57,6 +61,7 @@ export class AlpacaVenue implements Venue {
   readonly ended: Promise<void>;
   private readonly o: AlpacaVenueOptions;
   private readonly c: AlpacaConfig;
+  private readonly dispatcher: Dispatcher | undefined;
   private readonly tracker: OrderTracker;
   private readonly stream: AlpacaTradeStream;
   private readonly market: AlpacaMarketData[] = [];
@@ -104,7 +109,10 @@ export class AlpacaVenue implements Venue {
     const all = budget.bucket(account, 'all', { capacity: burst, refillPerSecond: Math.max(1, perMinute - burst) / 60 });
     const queries = budget.bucket(account, 'queries', { capacity: burst, refillPerSecond: Math.max(1, perMinute * queryShare - burst) / 60 });
     const random = o.random;
+    this.dispatcher = o.caPem === undefined ? undefined : venueDispatcher(o.caPem);
+    const tls = o.caPem === undefined ? undefined : { dispatcher: this.dispatcher!, caPem: o.caPem };
     this.rest = new AlpacaRest({
+      dispatcher: this.dispatcher,
       tradingUrl: ends.tradingUrl, dataUrl: ends.dataUrl,
       headers: () => ({ 'APCA-API-KEY-ID': o.credentials.keyId, 'APCA-API-SECRET-KEY': o.credentials.secret.reveal() }),
       secrets: [o.credentials.secret],
@@ -116,7 +124,7 @@ export class AlpacaVenue implements Venue {
     const socketCommon = {
       credentials: o.credentials, heartbeat: o.config.heartbeat,
       backoff: { baseMs: o.config.reconnect.baseMs, maxMs: o.config.reconnect.maxMs, random },
-      maxAttempts: o.config.reconnect.maxAttempts, connectTimeoutMs: o.config.timeouts.connectMs,
+      maxAttempts: o.config.reconnect.maxAttempts, connectTimeoutMs: o.config.timeouts.connectMs, tls,
     };
     this.stream = new AlpacaTradeStream({
       ...socketCommon, url: ends.streamUrl,
@@ -145,12 +153,20 @@ export class AlpacaVenue implements Venue {
 
   /** Open the trade stream and measure the clock skew; rejects if Alpaca cannot be reached or refuses the keys. */
   async connect(): Promise<void> {
-    const clock = await this.rest.clock(this.abort.signal);
+    let clock: Awaited<ReturnType<AlpacaRest['clock']>>;
+    try {
+      clock = await this.rest.clock(this.abort.signal);
+    } catch (e) {
+      throw restTlsError(this.name, endpointsOf(this.c).tradingUrl, this.c.tls?.ca, e) ?? e;
+    }
     const venueNow = parseVenueTime(clock.timestamp, 'clock.timestamp');
     this.skew.observe(Date.now(), Date.now(), venueNow);
     this.venueTime = Math.max(this.venueTime, venueNow);
     const up = new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`alpaca trade stream not connected within ${this.c.timeouts.connectMs} ms`)), this.c.timeouts.connectMs);
+      const timer = setTimeout(() => {
+        const why = this.stream.lastFailure;
+        reject(streamTlsError(why, this.c.tls?.ca) ?? new Error(`alpaca trade stream not connected within ${this.c.timeouts.connectMs} ms${why ? ` (${why})` : ''}`));
+      }, this.c.timeouts.connectMs);
       this.onConnection((ok) => { if (ok) { clearTimeout(timer); resolve(); } });
     });
     this.stream.start();
@@ -279,6 +295,7 @@ export class AlpacaVenue implements Venue {
     this.abort.abort(new Error('venue closed'));
     await Promise.all([this.stream.close(), ...this.market.map((m) => m.close())]);
     await Promise.allSettled([...this.chains.values()]);
+    await this.dispatcher?.close();
     this.endSignal();
   }
 
@@ -356,6 +373,10 @@ export class AlpacaVenue implements Venue {
   }
 
   /** Settle what `inOrder` queued so far (tests). */
+  async settled(): Promise<void> {
+    while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
+  }
+
   async idle(): Promise<void> {
     while (this.chains.size > 0) await Promise.allSettled([...this.chains.values()]);
     await this.stream.settled();

@@ -1,11 +1,14 @@
 import * as z from 'zod';
+import { reconnectSettingsSchema } from '../net/reconnect-settings.ts';
 import { KeelError, defineInstrument, type AssetClass } from '../../model/index.ts';
+import { credentialField as credential } from '../net/index.ts';
 import type { SymbolMapping } from './mapping.ts';
 
 /**
  * The Alpaca venue's configuration: one zod schema gives defaults, validation and (in docs/alpaca.md) the
  * table of options. A bad value is one KeelError line naming the field (`alpaca.timeouts.requestMs`) and value.
- * Credentials may be left out here: they then come from APCA_API_KEY_ID / APCA_API_SECRET_KEY.
+ * Credentials may be left out here: they then come from APCA_API_KEY_ID / APCA_API_SECRET_KEY. A credential
+ * may also be a `Secret` (a `secret:NAME` reference the run config resolved from the vault, docs/security.md).
  */
 
 const url = (schemes: readonly string[]) => z.string().refine((s) => {
@@ -35,8 +38,8 @@ const symbolSchema = z.union([
 export const alpacaConfigSchema = z.strictObject({
   /** Names the venue in reports, metrics and `risk.onVenueConnection`. */
   name: z.string().min(1).default('alpaca'),
-  keyId: z.string().min(1).optional(),
-  secret: z.string().min(1).optional(),
+  keyId: credential.optional(),
+  secret: credential.optional(),
   /** Paper (default) or live endpoints; ignored for a URL given explicitly. */
   paper: z.boolean().default(true),
   tradingUrl: url(['http:', 'https:']).optional(),
@@ -70,12 +73,7 @@ export const alpacaConfigSchema = z.strictObject({
     silenceMs: ms(10).default(30_000),
     timeoutMs: ms(10).default(10_000),
   }).prefault({}),
-  reconnect: z.strictObject({
-    baseMs: ms(1).default(500),
-    maxMs: ms(1).default(30_000),
-    /** Failed connections in a row before the venue reports itself disconnected for good (default: never). */
-    maxAttempts: z.number().int().min(1).optional(),
-  }).prefault({}),
+  reconnect: reconnectSettingsSchema,
   /** How an order whose request outcome was lost is looked up (GET by client order id). */
   resolve: z.strictObject({
     attempts: z.number().int().min(1).max(20).default(5),
@@ -86,6 +84,13 @@ export const alpacaConfigSchema = z.strictObject({
   lookbackMs: ms(0).default(24 * 3600_000),
   /** Seed of the backoff jitter (default: Math.random). */
   seed: z.number().int().optional(),
+  /**
+   * TLS of the REST and WebSocket endpoints. Certificates are always verified against Node's public roots;
+   * `ca` (a PEM file) adds the CA of a private or test venue to them.
+   */
+  tls: z.strictObject({
+    ca: z.string().min(1).optional(),
+  }).optional(),
 });
 
 export type AlpacaConfigInput = z.input<typeof alpacaConfigSchema>;

@@ -1,4 +1,4 @@
-import { loadCredentials } from '../net/index.ts';
+import { loadCredentials, readVenueCa, refuseDisabledVerification } from '../net/index.ts';
 import type { VenueReportSink } from '../../execution/index.ts';
 import { SeededRandom, type Clock } from '../../kernel/index.ts';
 import type { RateBudget } from '../net/index.ts';
@@ -28,8 +28,11 @@ export async function createAlpacaVenue(config: unknown, options: CreateAlpacaVe
   const credentials = loadCredentials({ keyId: c.keyId, secret: c.secret, keyIdEnv: 'APCA_API_KEY_ID', secretEnv: 'APCA_API_SECRET_KEY', env: options.env, venue: 'alpaca' });
   // The parsed config keeps no secret: only the Secret wrapper holds it from here on.
   const { secret: _secret, ...safe } = c;
+  // Read now, so that a missing CA file is a config error before anything connects.
+  refuseDisabledVerification(c.name);
+  const caPem = c.tls?.ca === undefined ? undefined : readVenueCa(c.tls.ca, 'alpaca.tls.ca');
   const venue = new AlpacaVenue({
-    config: { ...safe, secret: undefined }, credentials, symbols: symbolMappings(c),
+    config: { ...safe, secret: undefined }, credentials, symbols: symbolMappings(c), caPem,
     sink: options.sink, clock: options.clock, budget: options.budget, log: options.log,
     random: c.seed === undefined ? undefined : ((r) => () => r.next())(new SeededRandom(c.seed)),
   });

@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { roundToTicks, ticksToPrice, type Bar, type Instrument, type Quote, type TradeTick } from '../../model/index.ts';
 import { ReconnectingSocket, idString, parseJsonKeepingIds, type BackoffOptions, type Credentials, type SocketLink } from '../net/index.ts';
 import { parseVenueTime, type SymbolMapping } from './mapping.ts';
@@ -27,6 +28,8 @@ export interface MarketDataOptions {
   readonly backoff?: BackoffOptions;
   readonly maxAttempts?: number;
   readonly connectTimeoutMs?: number;
+  /** TLS: the dispatcher trusting the venue's CA, and that CA (for naming a refused certificate). */
+  readonly tls?: { readonly dispatcher: Dispatcher; readonly caPem: string };
 }
 
 const RECENT_TRADE_IDS = 2048;
@@ -56,6 +59,8 @@ export class AlpacaMarketData {
       backoff: o.backoff,
       maxAttempts: o.maxAttempts,
       connectTimeoutMs: o.connectTimeoutMs,
+      dispatcher: o.tls?.dispatcher,
+      caPem: o.tls?.caPem,
     });
   }
 

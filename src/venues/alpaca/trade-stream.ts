@@ -1,3 +1,4 @@
+import type { Dispatcher } from 'undici';
 import { ReconnectingSocket, parseJsonKeepingIds, type BackoffOptions, type Credentials, type SocketLink } from '../net/index.ts';
 import type { AlpacaTradeUpdate } from './wire.ts';
 
@@ -22,6 +23,8 @@ export interface TradeStreamOptions {
   readonly backoff?: BackoffOptions;
   readonly maxAttempts?: number;
   readonly connectTimeoutMs?: number;
+  /** TLS: the dispatcher trusting the venue's CA, and that CA (for naming a refused certificate). */
+  readonly tls?: { readonly dispatcher: Dispatcher; readonly caPem: string };
 }
 
 const LISTEN = JSON.stringify({ action: 'listen', data: { streams: ['trade_updates'] } });
@@ -57,7 +60,14 @@ export class AlpacaTradeStream {
       backoff: o.backoff,
       maxAttempts: o.maxAttempts,
       connectTimeoutMs: o.connectTimeoutMs,
+      dispatcher: o.tls?.dispatcher,
+      caPem: o.tls?.caPem,
     });
+  }
+
+  /** Why the stream's last connection attempt failed (for the connect error). */
+  get lastFailure(): string | undefined {
+    return this.socket.lastFailure;
   }
 
   get connected(): boolean {

@@ -5,8 +5,9 @@ import type { ApprovedOrder } from '../../risk/index.ts';
 import type { VenueReportSink, VenueSnapshot } from '../../execution/index.ts';
 import type { Clock } from '../../kernel/index.ts';
 import type { Venue, VenueSession } from '../venue.ts';
-import { redact, sharedRateBudget, sleepMs, type RateBudget, type Secret } from '../net/index.ts';
+import { readVenueCa, redact, refuseDisabledVerification, sharedRateBudget, sleepMs, type RateBudget, type Secret } from '../net/index.ts';
 import { parseCcxtConfig, type CcxtVenueConfig } from './config.ts';
+import { tlsConnectError } from './tls-error.ts';
 import { credentialEnvNames } from './credentials.ts';
 import { createExchange, type Exchange } from './exchange.ts';
 import { bindMarket, type MarketBinding } from './market-grid.ts';
@@ -83,11 +84,13 @@ export class CcxtVenue implements Venue, VenueSession {
    */
   static async connect(input: unknown, options: CcxtVenueOptions = {}): Promise<CcxtVenue> {
     const config = parseCcxtConfig(input, options.env ?? process.env);
+    refuseDisabledVerification(config.exchange);
+    const caPem = config.tls?.ca === undefined ? undefined : readVenueCa(config.tls.ca, 'ccxt.tls.ca');
     const budget = options.budget ?? sharedRateBudget;
-    const probe = createExchange(config, { onRetryAfter: () => {} });
+    const probe = createExchange(config, { onRetryAfter: () => {} }, caPem);
     const rateLimitMs = probe.rateLimit ?? 1000;
     const bucket = budget.bucket(config.account, 'rest', { capacity: config.burst, refillPerSecond: 1000 / rateLimitMs });
-    const ex = createExchange(config, { onRetryAfter: (ms) => bucket.pauseFor(ms) });
+    const ex = createExchange(config, { onRetryAfter: (ms) => bucket.pauseFor(ms) }, caPem);
     const abort = new AbortController();
     const secrets = [config.credentials.secret, config.credentials.password].filter((s): s is Secret => s !== undefined);
     const say = (line: string) => options.log?.(redact(line, secrets));
@@ -98,7 +101,7 @@ export class CcxtVenue implements Venue, VenueSession {
     try {
       await gate.call('loadMarkets', () => ex.loadMarkets(), true);
     } catch (e) {
-      throw connectError(config, e, secrets);
+      throw (await tlsConnectError(config, e, caPem)) ?? connectError(config, e, secrets);
     }
     const markets = config.symbols.map((s) => bindMarket(ex, s));
     return new CcxtVenue(ex, gate, config, markets, abort, secrets, options);
@@ -166,6 +169,11 @@ export class CcxtVenue implements Venue, VenueSession {
     if (b === undefined) return this.later({ type: 'order.rejected', ts: this.now(), clientOrderId: order.clientOrderId, reason: `${order.instrumentId} is not traded on this ${this.ex.id} venue` });
     if (this.abort.signal.aborted) return this.later({ type: 'order.rejected', ts: this.now(), clientOrderId: order.clientOrderId, reason: 'the venue session is closed: the order was not sent' });
     if (this.tracker.get(order.clientOrderId) !== undefined) return this.say(`submit of ${order.clientOrderId} ignored: this session sent it already`);
+    // Refused here, before a request: ccxt would send what the exchange then refuses, or worse, map it to another type.
+    if (!this.capabilities.orderTypes.includes(order.type)) {
+      const kind = order.type.replace('_', '-');
+      return this.later({ type: 'order.rejected', ts: this.now(), clientOrderId: order.clientOrderId, reason: `${this.ex.id} cannot take a ${kind} order through ccxt (it takes ${this.capabilities.orderTypes.join(', ')}); nothing was sent` });
+    }
     const t = this.tracker.track(order, b, exchangeClientOrderId(order.clientOrderId));
     this.sentAt.set(order.clientOrderId, Date.now());
     void this.create(t);

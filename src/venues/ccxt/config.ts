@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import ccxt from 'ccxt';
 import { KeelError } from '../../model/index.ts';
+import { credentialField as credential } from '../net/index.ts';
 import { closestIds } from './closest-ids.ts';
 import { resolveCredentials, type CcxtCredentials } from './credentials.ts';
 
@@ -27,10 +28,10 @@ const urlsSchema = z.record(z.string(), z.union([z.string(), z.record(z.string()
 
 export const CcxtVenueConfigSchema = z.object({
   exchange: z.string().min(1),
-  apiKey: z.string().min(1).optional(),
-  secret: z.string().min(1).optional(),
+  apiKey: credential.optional(),
+  secret: credential.optional(),
   /** Some exchanges (okx, kucoin) also want a passphrase. */
-  password: z.string().min(1).optional(),
+  password: credential.optional(),
   /** Use the exchange's test/paper endpoints (ccxt `setSandboxMode`). */
   sandbox: z.boolean().default(false),
   symbols: z.array(symbolSpec).min(1),
@@ -61,6 +62,11 @@ export const CcxtVenueConfigSchema = z.object({
     lookups: z.number().int().min(1).default(3),
     delayMs: z.number().int().min(0).default(1_000),
   }).prefault({}),
+  /**
+   * TLS of the exchange's REST and WebSocket endpoints. Certificates are always verified (ccxt's
+   * `validateServerSsl` stays on); `ca` (a PEM file) adds the CA of a private or test venue to the public roots.
+   */
+  tls: z.object({ ca: z.string().min(1).optional() }).strict().optional(),
 }).strict();
 
 export type CcxtVenueConfigInput = z.input<typeof CcxtVenueConfigSchema>;

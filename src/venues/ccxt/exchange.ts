@@ -1,3 +1,5 @@
+import { Agent as HttpsAgent } from 'node:https';
+import { rootCertificates } from 'node:tls';
 import ccxt from 'ccxt';
 import type { Exchange } from 'ccxt';
 import { parseJsonKeepingIds, retryAfterMs } from '../net/index.ts';
@@ -24,7 +26,7 @@ export interface ExchangeHooks {
  *
  * @example const ex = createExchange(parseCcxtConfig({ exchange: 'kraken', symbols: ['BTC/USD'] }), { onRetryAfter: (ms) => bucket.pauseFor(ms) });
  */
-export function createExchange(config: CcxtVenueConfig, hooks: ExchangeHooks): Exchange {
+export function createExchange(config: CcxtVenueConfig, hooks: ExchangeHooks, caPem?: string): Exchange {
   const classes = (config.streaming === 'auto' && (ccxt.pro as unknown as { exchanges: string[] }).exchanges.includes(config.exchange) ? ccxt.pro : ccxt) as unknown as Record<string, new (c: object) => Exchange>;
   const Ctor = classes[config.exchange];
   if (typeof Ctor !== 'function') throw new Error(`ccxt has no class for exchange ${config.exchange}`);
@@ -35,6 +37,10 @@ export function createExchange(config: CcxtVenueConfig, hooks: ExchangeHooks): E
     ...(config.credentials.apiKey !== undefined ? { apiKey: config.credentials.apiKey } : {}),
     verbose: false,
   });
+  // Nothing may turn certificate checks off (ccxt honours validateServerSsl = false and legacy agents with
+  // rejectUnauthorized: false): verification on, plus the configured CA.
+  ex.validateServerSsl = true;
+  if (caPem !== undefined) trustCa(ex, caPem);
   const { secret, password } = config.credentials;
   if (secret !== undefined) Object.defineProperty(ex, 'secret', { get: () => secret.reveal(), set: () => {}, enumerable: false, configurable: true });
   if (password !== undefined) Object.defineProperty(ex, 'password', { get: () => password.reveal(), set: () => {}, enumerable: false, configurable: true });
@@ -59,6 +65,22 @@ export function createExchange(config: CcxtVenueConfig, hooks: ExchangeHooks): E
     return (handleErrors as (...a: unknown[]) => unknown)(code, ...rest);
   }) as Exchange['handleErrors'];
   return ex;
+}
+
+/**
+ * Trust `caPem` besides the public roots: in the options of the undici Agent ccxt makes for REST (its
+ * `getDispatcherOptions`), and in an https.Agent for its WebSocket client (ccxt pro passes `agent` to ws).
+ */
+function trustCa(ex: Exchange, caPem: string): void {
+  const ca = [...rootCertificates, caPem];
+  const e = ex as unknown as { getDispatcherOptions(plain?: boolean): Record<string, unknown>; agent: unknown };
+  const options = e.getDispatcherOptions.bind(ex);
+  e.getDispatcherOptions = (plain = false) => {
+    const o = options(plain);
+    const key = plain ? 'connect' : 'requestTls';
+    return { ...o, [key]: { ...(o[key] as object | undefined), ca, rejectUnauthorized: true } };
+  };
+  e.agent = new HttpsAgent({ keepAlive: true, ca, rejectUnauthorized: true });
 }
 
 /** Replace entries of `urls.api` (a string or a map per API group, depending on the exchange). */

@@ -9,3 +9,5 @@ export * from './json-ids.ts';
 export * from './clock-skew.ts';
 export * from './credentials.ts';
 export * from './reconnecting-socket.ts';
+export * from './tls-trust.ts';
+export * from './reconnect-settings.ts';

@@ -1,4 +1,6 @@
+import type { Dispatcher } from 'undici';
 import { Backoff, type BackoffOptions } from './backoff.ts';
+import { tlsDiagnosis } from './tls-trust.ts';
 
 /**
  * A WebSocket that stays up: it notices a dead connection (heartbeat), reconnects with backoff, repeats the
@@ -43,6 +45,10 @@ export interface ReconnectingSocketOptions {
   readonly connectTimeoutMs?: number;
   /** Injectable (default the global WebSocket). */
   readonly WebSocket?: typeof WebSocket;
+  /** The undici dispatcher of the connection (`venueDispatcher`: a configured CA besides the public roots). */
+  readonly dispatcher?: Dispatcher;
+  /** The extra CA the dispatcher trusts, for naming a refused certificate (`tlsDiagnosis`). */
+  readonly caPem?: string;
   readonly now?: () => number;
 }
 
@@ -74,6 +80,7 @@ export class ReconnectingSocket {
   private held: string[] = [];
   private closed: Promise<void> = Promise.resolve();
   private connections = 0;
+  private failure: string | undefined;
 
   constructor(o: ReconnectingSocketOptions) {
     this.o = o;
@@ -122,7 +129,8 @@ export class ReconnectingSocket {
     const WS = this.o.WebSocket ?? WebSocket;
     let ws: WebSocket;
     try {
-      ws = new WS(this.o.url);
+      // The global WebSocket is undici's: its second argument may carry the dispatcher.
+      ws = this.o.dispatcher ? new (WS as unknown as new (url: string, init: object) => WebSocket)(this.o.url, { dispatcher: this.o.dispatcher }) : new WS(this.o.url);
     } catch (e) {
       return this.lost(`cannot open ${this.o.name}: ${(e as Error).message}`);
     }
@@ -133,7 +141,9 @@ export class ReconnectingSocket {
     let signalClosed!: () => void;
     this.closed = new Promise((resolve) => { signalClosed = resolve; });
     const limit = setTimeout(() => this.abandon(ws, `${this.o.name}: no connection and handshake within ${this.o.connectTimeoutMs ?? 10_000} ms`), this.o.connectTimeoutMs ?? 10_000);
+    let opened = false;
     ws.addEventListener('open', () => {
+      opened = true;
       this.lastHeard = this.now();
       this.handshake(ws).then(() => {
         clearTimeout(limit);
@@ -153,7 +163,11 @@ export class ReconnectingSocket {
       if (this.ws !== ws) return;
       this.ws = undefined;
       const why = ev.reason ? `${reason} (${ev.code} ${ev.reason})` : `${reason} (${ev.code})`;
-      this.lost(why);
+      if (opened || !/^wss:/i.test(this.o.url)) return this.lost(why);
+      // Refused before it opened: a certificate problem shows only as 1006, so ask a TLS handshake of our own.
+      void tlsDiagnosis(this.o.url, this.o.caPem).then((problem) => {
+        this.lost(problem === undefined ? why : `${this.o.name}: the TLS certificate of ${new URL(this.o.url).host} was refused: ${problem}`);
+      });
     });
   }
 
@@ -204,7 +218,13 @@ export class ReconnectingSocket {
     for (const t of held) this.o.onMessage(t);
   }
 
+  /** Why the last connection attempt or connection failed (undefined before any did). */
+  get lastFailure(): string | undefined {
+    return this.failure;
+  }
+
   private lost(reason: string): void {
+    this.failure = reason;
     const wasReady = this.ready;
     this.ready = false;
     this.waiters = [];

@@ -1,4 +1,5 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** One request as the loopback exchange saw it. */
@@ -26,9 +27,9 @@ export type Route = (req: SeenRequest) => Answer | undefined;
  * A scripted exchange on 127.0.0.1: every request is recorded, `routes` are tried in order (the first that
  * answers wins), anything unanswered is a 404 with the request line, so a missing route shows in the failure.
  */
-export async function startLoopback(routes: Route[]): Promise<{ url: string; seen: SeenRequest[]; routes: Route[]; close(): Promise<void>; server: Server }> {
+export async function startLoopback(routes: Route[], o: { tls?: { cert: string; key: string } } = {}): Promise<{ url: string; seen: SeenRequest[]; routes: Route[]; close(): Promise<void>; server: Server }> {
   const seen: SeenRequest[] = [];
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse) => {
     let body = '';
     req.setEncoding('utf8');
     req.on('data', (d: string) => { body += d; });
@@ -50,11 +51,13 @@ export async function startLoopback(routes: Route[]): Promise<{ url: string; see
       if (a?.delayMs) setTimeout(send, a.delayMs).unref();
       else send();
     });
-  });
+  };
+  // HTTPS with `tls`: the certificate tests of the adapter.
+  const server: Server = o.tls ? createHttpsServer({ cert: o.tls.cert, key: o.tls.key }, handler) as unknown as Server : createServer(handler);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`, seen, routes, server,
+    url: `${o.tls ? 'https' : 'http'}://127.0.0.1:${port}`, seen, routes, server,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
 }
