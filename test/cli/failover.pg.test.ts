@@ -7,6 +7,8 @@ import { keel } from '../helpers/cli.ts';
 import { logLines, orderRequestsSentAfter, startFailoverRig } from '../helpers/failover-rig.ts';
 import { describeOutage, outagePlan, runOutageChain } from '../helpers/failover-chain.ts';
 import { until } from '../helpers/wait.ts';
+import pg from 'pg';
+import { PG_URL } from '../helpers/failover-rig.ts';
 
 /**
  * Active/standby with real processes: two `keel paper --config keel.yaml --role ...` against the
@@ -35,7 +37,13 @@ test('SIGSTOP the active: the standby takes over at epoch 2 and trades on; woken
 
     a.child.kill('SIGSTOP');
     const pausedAt = Date.now();
-    await until('the takeover', () => /verdict:/.test(standby.out()), 20_000);
+    await until('the takeover', () => /verdict:/.test(standby.out()), 20_000).catch(async (e: Error) => {
+      const c = new pg.Client({ connectionString: PG_URL });
+      await c.connect();
+      const activity = await c.query(`SELECT pid, application_name, state, wait_event_type, wait_event, pg_blocking_pids(pid) AS blocked_by, left(query, 160) AS query
+        FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()`).finally(() => c.end());
+      throw new Error(`${e.message}\nstandby stderr (tail):\n${standby.err().slice(-6000)}\nstandby stdout (tail):\n${standby.out().slice(-2000)}\nPostgreSQL sessions:\n${activity.rows.map((r) => JSON.stringify(r)).join('\n')}`);
+    });
     assert.match(standby.err(), /failover: node \S+ took over the lease at epoch 2 from node \S+ \(epoch 1, last renewed \d+ ms ago\)/);
     assert.match(standby.out(), /verdict: in agreement/);
     const fills = logLines(standby.err(), /: filled, /).length;
