@@ -79,22 +79,32 @@ export class CanaryRunner {
 
   /**
    * Cancel the canary's working orders and, with `flatten`, close its position with a reduce-only market order,
-   * capped at what the account (`accountLots`, signed) holds on that side; returns the order ids.
+   * capped at what the account (`accountLots`, signed) holds on that side net of exits already working there;
+   * returns the order ids, or why the flatten order was refused before it was sent.
    */
-  wind(flatten: boolean, accountLots: number): { canceled: string[]; flattenOrder: string | undefined } {
+  wind(flatten: boolean, accountLots: number): { canceled: string[]; flattenOrder: string | undefined; refused: string | undefined } {
     const ids: string[] = [];
     for (const order of [...this.execution.orders.openOrders()]) {
       if (order.request.strategyId === this.strategyId) { this.execution.cancel(order.request.clientOrderId); ids.push(order.request.clientOrderId); }
     }
     // Never more than the account holds on the same side: the live version may already have sold the canary's
-    // shares (it sees the whole position), and a flatten must not turn the account short. Reduce-only as well.
+    // shares (it sees the whole position), or have its exit working for all of them, and a flatten must not turn
+    // the account short. Reduce-only as well.
     const own = this.lots();
-    const account = accountLots;
-    const lots = Math.sign(own) === Math.sign(account) ? Math.sign(own) * Math.min(Math.abs(own), Math.abs(account)) : 0;
-    const flattenOrder = flatten && lots !== 0
-      ? this.context.submit(this.strategyId, { side: lots > 0 ? 'sell' : 'buy', quantity: Number(lotsToQuantity(this.instrument, Math.abs(lots))), type: 'market', reduceOnly: true, tag: 'rollback' })
-      : undefined;
-    return { canceled: ids, flattenOrder };
+    const side = own > 0 ? 'sell' : 'buy';
+    let working = 0;
+    for (const order of this.execution.orders.openOrders()) {
+      const r = order.request;
+      if (r.instrumentId === this.instrument.id && r.side === side && r.strategyId !== this.strategyId) working += r.quantity - order.filledLots;
+    }
+    const available = Math.max(0, Math.abs(accountLots) - working);
+    const lots = Math.sign(own) === Math.sign(accountLots) ? Math.sign(own) * Math.min(Math.abs(own), available) : 0;
+    if (!flatten || lots === 0) return { canceled: ids, flattenOrder: undefined, refused: undefined };
+    const id = this.context.submit(this.strategyId, { side, quantity: Number(lotsToQuantity(this.instrument, Math.abs(lots))), type: 'market', reduceOnly: true, tag: 'rollback' });
+    // Pre-trade risk runs inside submit: a denial is known now, and the operator is told instead of "flattened".
+    const sent = this.execution.orders.get(id);
+    if (sent?.status === 'DENIED') return { canceled: ids, flattenOrder: undefined, refused: `${id} denied: ${sent.reason ?? 'by pre-trade risk'}` };
+    return { canceled: ids, flattenOrder: id, refused: undefined };
   }
 
   stop(): void {

@@ -148,7 +148,10 @@ export class RolloutManager {
       const lots = this.canary.lots();
       const flatten = this.p.settings.onRollback === 'flatten';
       const wound = this.canary.wind(flatten, this.p.portfolio.position(this.p.instrument.id).lots);
-      positions = { action: flatten ? 'flatten' : 'handover', lots, canceled: wound.canceled, ...(wound.flattenOrder === undefined ? {} : { flattenOrder: wound.flattenOrder }) };
+      positions = {
+        action: flatten ? 'flatten' : 'handover', lots, canceled: wound.canceled,
+        ...(wound.flattenOrder === undefined ? {} : { flattenOrder: wound.flattenOrder }), ...(wound.refused === undefined ? {} : { flattenRefused: wound.refused }),
+      };
     }
     const event = this.step({ kind: 'rollback' }, by, reason, positions);
     this.shadow?.stop(); this.shadow = undefined;

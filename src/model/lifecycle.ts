@@ -83,5 +83,7 @@ export interface RolloutStageEvent {
     readonly canceled: readonly string[];
     /** The reduce-only market order sent to flatten (absent: handover, or nothing of it left in the account). */
     readonly flattenOrder?: string;
+    /** The flatten order pre-trade risk refused before it was sent, and why (the operator flattens by hand). */
+    readonly flattenRefused?: string;
   };
 }

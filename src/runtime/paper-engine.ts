@@ -128,6 +128,10 @@ export interface PaperRunSummary extends PaperStart {
 
 const quiet: StrategyLog = { info() {}, warn() {} };
 
+/** The final reconciliation's re-reads while the venue and the engine disagree (a report still on its way). */
+const FINAL_SETTLE_TRIES = 6;
+const FINAL_SETTLE_WAIT_MS = 250;
+
 /** How far before the last journaled event reconciliation asks the venue about (clocks differ a little). */
 const QUERY_MARGIN_MS = 60_000;
 
@@ -346,12 +350,35 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   // it get its answer before the final query, or close() would cut it off and leave its intent unanswered.
   await settleRequests(o.shutdown?.timeoutMs ?? 5_000);
   await writer.flush();
-  const final = reconcile(await o.venue.query(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined), false);
+  const final = reconcile(await settledQuery(history.started ? history.lastTs - QUERY_MARGIN_MS : undefined), false);
   writer.recordEvent({ ts: clock.now(), stream: { account: o.account }, type: 'engine.stopped', payload: final });
   await writer.flush();
   await snapshotting;
   await saveSnapshot();
   return { ...summary, reconciliation, final, tradingState: risk.tradingState, stopCancels };
+
+  /**
+   * The venue's answer for the final reconciliation, once it and the engine agree or stop moving: a market order
+   * sent on the last bar can fill while the query runs, and the venue's REST answer and its stream are not one
+   * atomic read (the fill may be in the answer before the engine has its report, or the other way round). A few
+   * short waits let the report arrive; a difference that stays is a real one and is reported as such.
+   */
+  async function settledQuery(since: number | undefined): Promise<VenueSnapshot> {
+    let venue = await o.venue.query(since);
+    for (let i = 0; i < FINAL_SETTLE_TRIES && !balancesAgree(venue); i++) {
+      await new Promise((r) => setTimeout(r, FINAL_SETTLE_WAIT_MS));
+      await settleRequests(o.shutdown?.timeoutMs ?? 5_000);
+      await writer.flush();
+      venue = await o.venue.query(since);
+    }
+    return venue;
+  }
+
+  function balancesAgree(venue: VenueSnapshot): boolean {
+    const ids = new Set([o.instrument.id, ...Object.keys(venue.positions)]);
+    for (const id of ids) if ((risk.exposure.instruments.get(id)?.lots ?? 0) !== (venue.positions[id] ?? 0)) return false;
+    return portfolio.cash === venue.cash;
+  }
 
   /** Wait (at most `timeoutMs`) for the venue adapter's requests in flight. */
   async function settleRequests(timeoutMs: number): Promise<void> {
@@ -398,7 +425,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     }));
     const ccy = o.instrument.quoteCurrency;
     const cash = { engine: formatMoney(portfolio.cash, ccy), venue: formatMoney(venue.cash, ccy) };
-    const mismatch = positions.some((p) => p.engine !== p.venue) || portfolio.cash !== venue.cash;
+    const mismatch = !balancesAgree(venue);
     // Adopting: an external order that finished at the venue without a fill changed nothing; it is listed, not feared.
     const ignored = o.external === 'adopt' ? plan.externalOrders : [];
     const unexplained = plan.externalOrders.length - ignored.length + plan.externalFills.length + plan.unsettled.length;

@@ -61,7 +61,7 @@ export class EngineRolloutControl implements RolloutControl {
     }
     const p = e.positions;
     const positions = p === undefined ? '' : `; canary position ${p.lots} lots ${p.action === 'handover' ? 'handed over'
-      : p.flattenOrder !== undefined ? `flattened by ${p.flattenOrder}` : p.lots === 0 ? 'flat already' : 'not flattened: the account no longer holds it on that side'}`;
+      : p.flattenOrder !== undefined ? `flattened by ${p.flattenOrder}` : p.flattenRefused !== undefined ? `not flattened: ${p.flattenRefused}` : p.lots === 0 ? 'flat already' : 'not flattened: the account no longer holds it on that side (net of exits already working)'}`;
     return this.audited(action, by, target ?? e.candidateVersion, { ok: true, message: `${e.from} -> ${e.to}: version ${e.candidateVersion} (live ${e.liveVersion})${positions}` });
   }
 

@@ -37,10 +37,12 @@ test('the README rollout walkthrough: v1 trading, v2 shadow (zero orders at the 
   let venueUrl = '';
   let apiUrl = '';
   const journalPath = join(dir, 'rollout-journal.sqlite');
+  let venueOrdersSeen: Array<{ client_order_id: string; qty: string; side: string }> | undefined;
   const venueOrders = async () => {
     const res = await fetch(`${venueUrl}/v2/orders?status=all&limit=500`, { headers: { 'APCA-API-KEY-ID': 'PKDEMO', 'APCA-API-SECRET-KEY': 'demo-secret' } });
     assert.equal(res.status, 200);
-    return ((await res.json()) as Array<{ client_order_id: string; qty: string; side: string }>);
+    venueOrdersSeen = (await res.json()) as Array<{ client_order_id: string; qty: string; side: string }>;
+    return venueOrdersSeen;
   };
   // Polled straight from the API (a keel process per poll would load the machine); the README's own status lines run as keel.
   const status = async (): Promise<Status> => {
@@ -113,7 +115,10 @@ test('the README rollout walkthrough: v1 trading, v2 shadow (zero orders at the 
         // own here; rollout-engine.test.ts steps them by hand and checks the flatten order every time).
         const m = /^canary -> rolled-back: .*canary position (?:25 lots (flattened by (sma-cross-canary-\d+)|not flattened: the account no longer holds it on that side)|0 lots flat already)/.exec(r.stdout);
         assert.ok(m, r.stdout);
-        if (m[2] !== undefined) await until('the canary flattened at the venue', async () => (await venueOrders()).some((o) => o.client_order_id === m[2] && o.side === 'sell' && o.qty === '25'), 30_000);
+        if (m[2] !== undefined) {
+          await until('the canary flattened at the venue', async () => (await venueOrders()).some((o) => o.client_order_id === m[2] && o.side === 'sell' && o.qty === '25'), 30_000)
+            .catch((err: Error) => { throw new Error(`${err.message}\nvenue orders: ${JSON.stringify((venueOrdersSeen ?? []).slice(-6))}\nkeel paper:\n${paper!.err().slice(-4000)}`); });
+        }
       }
       if (a[0] === 'versions') {
         const rows = r.stdout.trim().split('\n').slice(1);

@@ -53,11 +53,57 @@ export async function fillsOfOrder(rest: AlpacaRest, order: AlpacaOrder): Promis
   return sortFills(all.filter((a) => chain.has(a.order_id)));
 }
 
+/** How many times a snapshot is re-read when the account moved while it was being read. */
+const SNAPSHOT_TRIES = 5;
+
 /**
  * Everything Alpaca holds for the account: orders (open, and closed since `since`) by Keel client order id,
- * fills since `since`, positions in lots, cash exact.
+ * fills since `since`, positions in lots, cash exact. Alpaca has no atomic read of all of it: positions and
+ * cash are read before and after the orders and fills, and the whole read repeats when they moved in between
+ * (a fill landed mid-read), so reconciliation never compares a position from before a fill with cash from after.
  */
 export async function snapshotOf(rest: AlpacaRest, mappings: readonly SymbolMapping[], since: number, venueNow: number, onProblem: (m: string) => void): Promise<VenueSnapshot> {
+  const mappingOf = symbolLookup(mappings);
+  let before = await balancesOf(rest, mappingOf, () => {});
+  for (let attempt = 1; ; attempt++) {
+    // Problems are told once, for the read that is returned.
+    const problems: string[] = [];
+    const { orders, fills } = await ordersAndFills(rest, mappingOf, since, (m) => problems.push(m));
+    const after = await balancesOf(rest, mappingOf, (m) => problems.push(m));
+    const settled = sameBalances(before, after);
+    if (settled || attempt === SNAPSHOT_TRIES) {
+      if (!settled) problems.push(`the account kept moving while it was read (${SNAPSHOT_TRIES} tries); reconciling against the last read`);
+      for (const m of problems) onProblem(m);
+      return { orders, fills, positions: after.positions, cash: after.cash, ts: venueNow };
+    }
+    before = after;
+  }
+}
+
+interface Balances { readonly positions: Record<string, number>; readonly cash: ReturnType<typeof parseCash> }
+
+async function balancesOf(rest: AlpacaRest, mappingOf: (s: string) => SymbolMapping | undefined, onProblem: (m: string) => void): Promise<Balances> {
+  const positions: Record<string, number> = {};
+  for (const p of await rest.positions()) {
+    const m = mappingOf(p.symbol);
+    if (!m) {
+      onProblem(`position in ${p.symbol}: symbol not configured; left out of the snapshot`);
+      continue;
+    }
+    positions[m.instrument.id] = parseLots(m.instrument, p.qty, `position ${p.symbol} qty`, true);
+  }
+  const account = await rest.account();
+  return { positions, cash: parseCash(account.cash, 'account.cash') };
+}
+
+function sameBalances(a: Balances, b: Balances): boolean {
+  if (a.cash !== b.cash) return false;
+  const ids = new Set([...Object.keys(a.positions), ...Object.keys(b.positions)]);
+  for (const id of ids) if ((a.positions[id] ?? 0) !== (b.positions[id] ?? 0)) return false;
+  return true;
+}
+
+async function ordersAndFills(rest: AlpacaRest, mappingOf: (s: string) => SymbolMapping | undefined, since: number, onProblem: (m: string) => void): Promise<Pick<VenueSnapshot, 'orders' | 'fills'>> {
   const recent = await rest.orders({ status: 'all', after: iso(since) });
   const open = await rest.orders({ status: 'open' });
   const byId = new Map<string, AlpacaOrder>();
@@ -72,7 +118,6 @@ export async function snapshotOf(rest: AlpacaRest, mappings: readonly SymbolMapp
   const orders: Array<{ clientOrderId: string; status: OrderStatus; venueOrderId: string }> = [];
   for (const [clientOrderId, o] of latest) orders.push({ clientOrderId, status: keelStatus(o.status) ?? 'ACCEPTED', venueOrderId: o.id });
 
-  const mappingOf = symbolLookup(mappings);
   const fills: Fill[] = [];
   for (const a of sortFills(await rest.fills(iso(since)))) {
     const order = byId.get(a.order_id) ?? await rest.order(a.order_id);
@@ -85,18 +130,7 @@ export async function snapshotOf(rest: AlpacaRest, mappings: readonly SymbolMapp
     const keel = keelIdOf(order.client_order_id);
     fills.push(fillFromActivity(a, { clientOrderId: keel, strategyId: strategyOfClientOrderId(keel), instrument: m.instrument }));
   }
-
-  const positions: Record<string, number> = {};
-  for (const p of await rest.positions()) {
-    const m = mappingOf(p.symbol);
-    if (!m) {
-      onProblem(`position in ${p.symbol}: symbol not configured; left out of the snapshot`);
-      continue;
-    }
-    positions[m.instrument.id] = parseLots(m.instrument, p.qty, `position ${p.symbol} qty`, true);
-  }
-  const account = await rest.account();
-  return { orders, fills, positions, cash: parseCash(account.cash, 'account.cash'), ts: venueNow };
+  return { orders, fills };
 }
 
 function linkOf(o: AlpacaOrder): number {

@@ -96,7 +96,8 @@ test('5xx: retried for idempotent requests (GET), not for a replace (PATCH), who
     h.server.fault('GET', /^\/v2\/account$/, { kind: 'status', status: 503 });
     const snap = await h.venue.query();
     assert.equal(snap.cash, 100000250000000000n);
-    assert.equal(h.server.count('GET', '/v2/account'), 2);
+    // The 503 and its retry, then the second read that checks the account did not move while it was read.
+    assert.equal(h.server.count('GET', '/v2/account'), 3);
 
     const o = order({ quantity: 10, limitPrice: 17478 });
     h.venue.submit(o);
@@ -177,6 +178,29 @@ test('query(): orders by Keel id (replace chain folded), fills, positions in lot
     assert.deepEqual(snap.fills.map((f) => [f.clientOrderId, f.tradeId, f.quantity, f.price]), [[o.clientOrderId, 'q-1', 10, 17490]]);
     assert.deepEqual(snap.positions, { AAPL: 10, BTCUSD: -500000000 });
     assert.equal(snap.cash, 98251000000000001000n / 1000n);
+  } finally {
+    await h.close();
+  }
+});
+
+test('query(): a fill landing while the account is read gives one consistent snapshot (position, cash and the fill from the same moment)', async () => {
+  const h = await harness();
+  try {
+    const o = order({ quantity: 10 });
+    h.venue.submit(o);
+    await until(() => types(h.reports, o.clientOrderId).includes('order.accepted'));
+    // Right after the venue told the positions (none), the order fills: a read in one pass would pair the old
+    // position with the new cash, or miss the fill that explains the new position.
+    h.server.afterAnswer('GET', /^\/v2\/positions$/, () => {
+      h.server.fill(String(h.server.orderByClientId(o.clientOrderId)!.id), '10', '174.8', { executionId: 'mid-1' });
+      h.server.positions = [{ symbol: 'AAPL', qty: '10', side: 'long' }];
+      h.server.cash = '98252.25';
+    });
+    const snap = await h.venue.query();
+    assert.deepEqual(snap.positions, { AAPL: 10 });
+    assert.equal(snap.cash, 98252250000000000n);
+    assert.deepEqual(snap.fills.map((f) => f.tradeId), ['mid-1']);
+    assert.ok(h.server.count('GET', '/v2/positions') >= 3, 'read again after the account moved');
   } finally {
     await h.close();
   }

@@ -31,6 +31,7 @@ export class FakeAlpaca {
   private clients = new Set<WebSocket>();
   private sockets = new Set<Socket>();
   private faults: Array<{ method: string; path: RegExp; action: FaultAction }> = [];
+  private afterHooks: Array<{ method: string; path: RegExp; then: () => void }> = [];
   private seq = 0;
   port = 0;
 
@@ -56,6 +57,11 @@ export class FakeAlpaca {
   /** The next request matching method + path gets `action` instead of the normal answer (one-shot). */
   fault(method: string, path: RegExp, action: FaultAction): void {
     this.faults.push({ method, path, action });
+  }
+
+  /** Run `then` right after the next request matching method + path is answered (one-shot): the account moving mid-read. */
+  afterAnswer(method: string, path: RegExp, then: () => void): void {
+    this.afterHooks.push({ method, path, then });
   }
 
   count(method: string, path: string | RegExp): number {
@@ -139,6 +145,8 @@ export class FakeAlpaca {
       return; // never answer
     }
     this.route(method, u, body, send);
+    const h = this.afterHooks.findIndex((f) => f.method === method && f.path.test(u.pathname));
+    if (h >= 0) this.afterHooks.splice(h, 1)[0].then();
   }
 
   private route(method: string, u: URL, body: Json, send: (status: number, value?: unknown) => void): void {
