@@ -115,6 +115,10 @@ export const COMMANDS: readonly CliCommand[] = [
     load: async () => { const m = await import('./commands/control.ts'); return { help: m.CONTROL_HELP, run: m.rearmCommand }; },
   },
   {
+    name: 'limits', summary: 'keel limits --api URL --file risk.yaml --reason TEXT   new risk limits on a running engine',
+    load: async () => { const m = await import('./commands/limits.ts'); return { help: m.LIMITS_HELP, run: m.limitsCommand }; },
+  },
+  {
     name: 'status', summary: 'keel status --control DIR                              an engine\'s trading state',
     load: async () => { const m = await import('./commands/control.ts'); return { help: m.CONTROL_HELP, run: m.statusCommand }; },
   },

@@ -1,4 +1,4 @@
-import { notional as valueOf, type Instrument, type MarketEvent, type Money, type OrderEvent, type OrderRequest, type OrderSide, type TradingState } from '../model/index.ts';
+import { KeelError, notional as valueOf, type Instrument, type MarketEvent, type Money, type OrderEvent, type OrderRequest, type OrderSide, type TradingState } from '../model/index.ts';
 import type { Clock, MarketEventHandler } from '../kernel/index.ts';
 import { markApproved, type ApprovedOrder } from './approved-order.ts';
 import { BreakerBoard } from './breakers/breaker-board.ts';
@@ -57,23 +57,31 @@ const noAccount: AccountView = { cash: () => 0n, equity: () => NaN };
 const noFee: FeeEstimate = () => 0n;
 const NO_SCOPE: ScopeLimits = {};
 
+/** A config part as comparable text (Money is bigint). */
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
+}
+
 /**
  * The risk gate every order passes, in every mode (DESIGN.md principle 3): pre-trade checks against the
  * run's limits, the trading state (ACTIVE, REDUCING, HALTED), the breakers that move it, and the kill switch.
  * Synchronous and allocation-light: the gate sits on the order path of every mode.
  */
 export class RiskEngine implements MarketEventHandler {
-  readonly config: RiskConfig;
   readonly state: TradingStateMachine;
   readonly killSwitch: KillSwitch;
   readonly breakers: BreakerBoard;
   readonly exposure: ExposureBook;
   private readonly clock: Clock;
   private readonly account: AccountView;
-  private readonly rules = new Map<string, InstrumentRules>();
-  private readonly checks: PreTradeCheck[];
-  private readonly modificationChecks: PreTradeCheck[];
-  private readonly modificationThrottle: ModificationThrottle;
+  private readonly instruments: readonly Instrument[];
+  private readonly estimateFee: FeeEstimate;
+  /** The limits in force: the run's config, or the last live change (changeLimits). */
+  private limits: RiskConfig;
+  private rules = new Map<string, InstrumentRules>();
+  private checks: PreTradeCheck[] = [];
+  private modificationChecks: PreTradeCheck[] = [];
+  private modificationThrottle!: ModificationThrottle;
   private readonly flattenChecks: PreTradeCheck[] = [orderShapeCheck, instrumentRulesCheck];
   private readonly timeDriven: boolean;
   /** During a kill-switch follow-up: plan only instruments with nothing working (all cancels settled). */
@@ -85,25 +93,59 @@ export class RiskEngine implements MarketEventHandler {
 
   constructor(o: RiskEngineOptions) {
     const config = o.config ?? NO_LIMITS;
-    this.config = config;
+    this.limits = config;
     this.clock = o.clock;
     this.account = o.account ?? noAccount;
-    const needsAccount = config.account.buyingPower || config.breakers.dailyLoss || config.breakers.drawdown;
-    if (needsAccount && !o.account) throw new Error('risk engine: buying power and equity breakers need an account view');
-    for (const inst of o.instruments) this.rules.set(inst.id, instrumentRules(inst, config));
+    this.instruments = o.instruments;
+    this.estimateFee = o.estimateFee ?? noFee;
     this.exposure = new ExposureBook(o.instruments);
     this.state = new TradingStateMachine(o.clock);
     this.killSwitch = new KillSwitch({ state: this.state, clock: o.clock, flattenByDefault: config.killSwitch.flatten });
     this.breakers = new BreakerBoard({ config: config.breakers, state: this.state, clock: o.clock, kill: (req) => this.killSwitch.activate(req) });
     this.timeDriven = config.breakers.staleData !== undefined || config.breakers.venueDisconnect !== undefined;
-    const env = { account: this.account, estimateFee: o.estimateFee ?? noFee };
+    this.buildChecks(config);
+  }
+
+  /** The limits in force. */
+  get config(): RiskConfig {
+    return this.limits;
+  }
+
+  /**
+   * Put new order limits in force while trading (an operator's limit change): account, strategy, instrument and
+   * asset-class limits, sessions, collars, the restricted list. The books, the trading state and the breakers
+   * carry on; the sliding windows of the throttles and the duplicate check start afresh. Breakers and the kill
+   * switch's settings are not changed live (they hold state a halt depends on): a config that changes them is
+   * refused with a KeelError naming them, and nothing changes.
+   *
+   * @example risk.changeLimits(riskConfigFromObject({ account: { maxOrderNotional: 20000 } }, 'operator'))
+   */
+  changeLimits(config: RiskConfig): void {
+    if (canonical(config.breakers) !== canonical(this.limits.breakers)) {
+      throw new KeelError('LIMITS_NOT_LIVE', 'cannot be changed while trading (a restart with the new keel.yaml does)', { field: 'risk.breakers' });
+    }
+    if (config.killSwitch.flatten !== this.limits.killSwitch.flatten) {
+      throw new KeelError('LIMITS_NOT_LIVE', 'cannot be changed while trading (a restart with the new keel.yaml does)', { field: 'risk.killSwitch.flatten', value: String(config.killSwitch.flatten) });
+    }
+    this.buildChecks(config); // throws before changing anything when the limits need what this engine lacks
+    this.limits = config;
+  }
+
+  private buildChecks(config: RiskConfig): void {
+    const needsAccount = config.account.buyingPower || config.breakers.dailyLoss || config.breakers.drawdown;
+    if (needsAccount && this.account === noAccount) throw new Error('risk engine: buying power and equity breakers need an account view');
+    const rules = new Map<string, InstrumentRules>();
+    for (const inst of this.instruments) rules.set(inst.id, instrumentRules(inst, config));
+    const env = { account: this.account, estimateFee: this.estimateFee };
     const tradingState = tradingStateCheck(this.state);
     const restricted = restrictedListCheck(config);
     const collar = priceCollarCheck(config);
     const size = orderSizeCheck(config);
     const exposureLimit = exposureLimitCheck(config, this.exposure);
     const buyingPower = buyingPowerCheck(config, this.exposure, env);
-    this.modificationThrottle = modificationThrottleCheck(config);
+    const modificationThrottle = modificationThrottleCheck(config);
+    this.rules = rules;
+    this.modificationThrottle = modificationThrottle;
     // Cheap, fundamental checks first; the throttle last so that only orders that pass everything count.
     this.checks = [
       orderShapeCheck, instrumentRulesCheck, tradingState, reduceOnlyCheck, unknownOutcomeCheck,
@@ -118,7 +160,7 @@ export class RiskEngine implements MarketEventHandler {
       orderShapeCheck, instrumentRulesCheck, tradingState, reduceOnlyCheck, unknownOutcomeCheck,
       restricted, tradingSessionCheck, collar, size,
       positionLimitCheck, exposureLimit, shortSaleCheck,
-      buyingPower, this.modificationThrottle,
+      buyingPower, modificationThrottle,
     ];
   }
 
@@ -332,7 +374,7 @@ export class RiskEngine implements MarketEventHandler {
       : book.lots < 0 && workingLots <= -book.lots - book.openBuyLots);
     return {
       order, book, strategy: this.exposure.strategy(order.strategyId), rules: this.rules.get(inst.id)!,
-      strategyLimits: this.config.strategies[order.strategyId] ?? NO_SCOPE, now: this.clock.now(),
+      strategyLimits: this.limits.strategies[order.strategyId] ?? NO_SCOPE, now: this.clock.now(),
       lots, workingLots, replaces, grows: replaces === undefined || workingLots > replaces.leavesLots,
       priceTicks, notional, reducing, flatten, accountChange: undefined,
     };

@@ -49,6 +49,8 @@ export interface EngineHandle {
   cancelAll(by: Operator): ActionResult;
   killSwitch(o: { readonly flatten: boolean; readonly reason: string; readonly by: Operator }): ActionResult;
   rearm(o: { readonly reason: string; readonly by: Operator }): ActionResult;
+  /** New risk limits in force while trading (the `risk:` section of keel.yaml as an object; breakers stay); refused with the key and value when invalid. */
+  changeLimits(o: { readonly risk: unknown; readonly reason: string; readonly by: Operator }): ActionResult;
   pauseStrategy(strategyId: string, by: Operator): ActionResult;
   resumeStrategy(strategyId: string, by: Operator): ActionResult;
 

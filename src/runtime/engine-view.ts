@@ -1,5 +1,5 @@
 import {
-  formatMoney, formatQuantity, lotsToQuantity,
+  KeelError, formatMoney, formatQuantity, lotsToQuantity,
   type Fill, type Instrument, type MarketEvent, type OrderEvent, type RiskEvent,
 } from '../model/index.ts';
 import type { Clock } from '../kernel/index.ts';
@@ -16,6 +16,7 @@ import {
 } from './engine-handle.ts';
 import { fillView, orderView } from './views.ts';
 import { withRunbook } from '../ops/index.ts';
+import { planLimitChange } from './limit-change.ts';
 
 export interface EngineViewParts {
   readonly account: string;
@@ -63,9 +64,12 @@ export class EngineView implements EngineHandle {
   /** Set by the engine when it takes rollout commands. */
   rollout: RolloutControl | undefined;
   private haStatus: (() => HaStatus | undefined) | undefined;
+  /** The risk section in force, as YAML: the config's, or the last live change. */
+  private limitsText: string | undefined;
 
   constructor(parts: EngineViewParts) {
     this.p = parts;
+    this.limitsText = parts.riskText;
   }
 
   /** Where the active/standby status comes from (the lease keeper); shown by /api/status and the dashboard. */
@@ -189,7 +193,7 @@ export class EngineView implements EngineHandle {
   risk(): RiskView {
     const { risk } = this.p;
     return {
-      state: risk.tradingState, reason: risk.stateReason, limits: this.p.riskText,
+      state: risk.tradingState, reason: risk.stateReason, limits: this.limitsText,
       breakers: risk.breakers.list().map((b) => ({ name: b.name, action: b.action, tripped: b.tripped, detail: b.tripped ? risk.stateReason : 'armed', usedPct: b.usedPct ?? null })),
       denials: [...this.denials].map(([check, count]) => ({ check, count })),
     };
@@ -231,6 +235,23 @@ export class EngineView implements EngineHandle {
     this.journalAction('rearm', o.by, details);
     const changed = this.p.risk.rearm(describeOperator(o.by), o.reason);
     return this.audited('rearm', o.by, undefined, details, changed ? { ok: true, message: 'ACTIVE: breakers re-armed' } : { ok: false, message: 'already ACTIVE' });
+  }
+
+  changeLimits(o: { risk: unknown; reason: string; by: Operator }): ActionResult {
+    const details: AuditDetails = { reason: o.reason };
+    if (o.reason.trim() === '') return this.audited('limits.change', o.by, undefined, details, { ok: false, message: 'a reason is required to change limits' });
+    const plan = planLimitChange(this.limitsText, o.risk);
+    if (!plan.ok) return this.audited('limits.change', o.by, undefined, details, { ok: false, message: plan.message });
+    if (plan.changed.length === 0) return this.audited('limits.change', o.by, undefined, details, { ok: false, message: 'these are the limits in force already; nothing changed' });
+    try {
+      this.p.risk.changeLimits(plan.config);
+    } catch (err) {
+      return this.audited('limits.change', o.by, undefined, details, { ok: false, message: err instanceof KeelError ? err.message : String(err) });
+    }
+    const change = { ...details, changed: plan.changed, from: this.limitsText ?? null, to: plan.text };
+    this.journalAction('change-limits', o.by, change);
+    this.limitsText = plan.text;
+    return this.audited('limits.change', o.by, undefined, change, { ok: true, message: `limits changed (${plan.changed.join(', ')}); in force for this run: put them in keel.yaml to keep them after a restart` });
   }
 
   pauseStrategy(strategyId: string, by: Operator): ActionResult {

@@ -274,6 +274,7 @@ export class JournalView implements EngineHandle {
   cancelAll(): ActionResult { return { ok: false, message: READ_ONLY }; }
   killSwitch(): ActionResult { return { ok: false, message: READ_ONLY }; }
   rearm(): ActionResult { return { ok: false, message: READ_ONLY }; }
+  changeLimits(): ActionResult { return { ok: false, message: READ_ONLY }; }
   pauseStrategy(): ActionResult { return { ok: false, message: READ_ONLY }; }
   resumeStrategy(): ActionResult { return { ok: false, message: READ_ONLY }; }
 

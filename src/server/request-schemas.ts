@@ -44,6 +44,17 @@ export const killBody = {
   },
 } as const;
 
+/** A live limit change: the new `risk:` section (validated by the engine, which names a bad key) and why. */
+export const limitsBody = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['risk', 'reason'],
+  properties: {
+    risk: { type: 'object', description: 'the risk section as in keel.yaml (account, strategies, instruments, assetClasses); breakers and killSwitch stay as they are' },
+    reason,
+  },
+} as const;
+
 export const rearmBody = {
   type: 'object',
   additionalProperties: false,

@@ -51,3 +51,42 @@ test('keel kill/rearm --api over HTTPS: the user\'s token from a file, the TOTP 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('keel limits --api over HTTPS: the file checked here first, then a risk user with a TOTP code changes the limits; a viewer or no code is refused', { timeout: 90_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-limits-api-'));
+  const pair = await selfSignedCertificate();
+  const h = await startAuthHarness({ tls: { cert: pair.certPem, key: pair.keyPem } });
+  try {
+    const ca = join(dir, 'cert.pem');
+    writeFileSync(ca, pair.certPem);
+    for (const name of ['rita', 'vera']) writeFileSync(join(dir, `${name}.token`), `${h.users.users[name].token}\n`, { mode: 0o600 });
+    writeFileSync(join(dir, 'keel.yaml'), 'strategy: sma-cross\nrisk:\n  account:\n    maxOrderNotional: 25000\n    maxOpenOrders: 4\n');
+    writeFileSync(join(dir, 'typo.yaml'), 'account:\n  maxOrderNotionl: 25000\n');
+    const run = (args: string[]) => keelAsync(['limits', ...args, '--api', h.api.url, '--cacert', ca], { cwd: dir });
+
+    const typo = await run(['--token-file', 'rita.token', '--totp', h.users.code('rita'), '--file', 'typo.yaml', '--reason', 'tighter']);
+    assert.equal(typo.code, 2);
+    assert.equal(typo.stderr, 'keel: typo.yaml line 2: account.maxOrderNotionl = 25000: is not a known key (did you mean maxOrderNotional?)\n');
+    const noReason = await run(['--token-file', 'rita.token', '--file', 'keel.yaml']);
+    assert.equal(noReason.code, 2);
+    assert.match(noReason.stderr, /^keel: --reason: is required/);
+    const viewer = await run(['--token-file', 'vera.token', '--totp', h.users.code('vera'), '--file', 'keel.yaml', '--reason', 'tighter']);
+    assert.equal(viewer.code, 1);
+    assert.equal(viewer.stderr, 'keel: limit change refused by the API (403): user vera (viewer) may not POST /api/risk/limits: it needs permission risk.limits (role risk)\n');
+    const noCode = await run(['--token-file', 'rita.token', '--totp', '', '--file', 'keel.yaml', '--reason', 'tighter']);
+    assert.equal(noCode.code, 1);
+    assert.match(noCode.stderr, /\(401\): POST \/api\/risk\/limits needs a TOTP code/);
+    assert.equal(h.engine.callsOf('changeLimits').length, 0, 'nothing reached the engine');
+
+    const changed = await run(['--token-file', 'rita.token', '--totp', h.users.code('rita'), '--file', 'keel.yaml', '--reason', 'tighter']);
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.equal(changed.stdout, 'changeLimits done\n');
+    const call = h.engine.callsOf('changeLimits')[0].args[0] as { risk: unknown; reason: string; by: { actor: string } };
+    assert.deepEqual(call.risk, { account: { maxOrderNotional: 25000, maxOpenOrders: 4 } });
+    assert.deepEqual([call.reason, call.by.actor], ['tighter', 'user:rita']);
+    for (const r of [changed, viewer, noCode]) assert.ok(!(r.stdout + r.stderr).includes('keel_'), 'the token is never printed');
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

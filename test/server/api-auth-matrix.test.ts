@@ -39,6 +39,7 @@ const CALLS: Readonly<Record<string, { method: string; path: string; body?: unkn
   'POST /api/strategies/:id/resume': { method: 'POST', path: '/api/strategies/sma-cross/resume' },
   'POST /api/kill': { method: 'POST', path: '/api/kill', body: { flatten: false, reason: 'matrix' } },
   'POST /api/rearm': { method: 'POST', path: '/api/rearm', body: { reason: 'matrix' } },
+  'POST /api/risk/limits': { method: 'POST', path: '/api/risk/limits', body: { risk: { account: { maxOpenOrders: 5 } }, reason: 'matrix' } },
   'GET /api/rollout': { method: 'GET', path: '/api/rollout' },
   'POST /api/rollout/shadow': { method: 'POST', path: '/api/rollout/shadow', body: { strategy: 'sma-cross' } },
   'POST /api/rollout/promote': { method: 'POST', path: '/api/rollout/promote', body: {} },
@@ -55,6 +56,7 @@ test('every route × every role, and no credentials: the engine answers, 403 nam
     const who: Array<readonly [string | undefined, readonly string[]]> = [[undefined, []], ...ROLE_USERS.map(([n, r]) => [n, r] as const)];
     let checked = 0;
     for (const [name, roles] of who) {
+      // Each code works once and must come after the last one used: the three steps the window accepts, in order.
       let step = 0;
       for (const [route, call] of Object.entries(CALLS)) {
         const rule = ROUTE_ACCESS[route];
@@ -69,7 +71,7 @@ test('every route × every role, and no credentials: the engine answers, 403 nam
           continue;
         }
         const mfa = rule.kind === 'permission' && requiresMfa(rule.permission);
-        const r = await h.request(call.method, call.path, { token, body: call.body, totp: mfa && name !== undefined ? h.users.code(name, step++) : undefined });
+        const r = await h.request(call.method, call.path, { token, body: call.body, totp: mfa && name !== undefined ? h.users.code(name, step++ - 1) : undefined });
         if (rule.kind === 'open') {
           // Open routes answer on their own terms (the sign-in route says what its body lacks).
           assert.ok(r.status < 400 || (route === 'POST /api/login' && r.status === 400) || (route === 'GET /readyz' && r.status === 503), `${where}: ${r.status} ${r.text.slice(0, 200)}`);

@@ -87,6 +87,7 @@ export class FakeEngine implements EngineHandle {
   cancelAll(by: Operator): ActionResult { return this.act('cancelAll', [by]); }
   killSwitch(o: { flatten: boolean; reason: string; by: Operator }): ActionResult { return this.act('killSwitch', [o]); }
   rearm(o: { reason: string; by: Operator }): ActionResult { return this.act('rearm', [o]); }
+  changeLimits(o: { risk: unknown; reason: string; by: Operator }): ActionResult { return this.act('changeLimits', [o]); }
   pauseStrategy(strategyId: string, by: Operator): ActionResult { return this.act('pauseStrategy', [strategyId, by]); }
   resumeStrategy(strategyId: string, by: Operator): ActionResult { return this.act('resumeStrategy', [strategyId, by]); }
 

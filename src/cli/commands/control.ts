@@ -186,7 +186,7 @@ function operator(by: string | undefined): string {
   }
 }
 
-function textFlag(value: string, field: string): string {
+export function textFlag(value: string, field: string): string {
   if (value.trim() === '') throw new KeelError('BAD_ARGUMENT', 'must not be empty', { field, value });
   if (value.length > 500) throw new KeelError('BAD_ARGUMENT', 'must be at most 500 characters', { field, value });
   return value.trim();

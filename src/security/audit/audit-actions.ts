@@ -22,7 +22,7 @@ export const AUDIT_ACTIONS = {
   'resume': 'a strategy was resumed; target: the strategy',
   'cancel': 'an order was canceled by an operator; target: the client order id',
   'cancel-all': 'every working order was canceled by an operator',
-  'limits.change': 'risk limits were changed; details: the limit, from and to',
+  'limits.change': 'risk limits were changed on a running engine; details: reason, changed (the sections), from and to (YAML)',
   'rollout.shadow': 'a new strategy version was deployed as a shadow; target: its strategy file or name',
   'rollout.promote': 'a rollout was promoted (shadow to canary, canary to full); target: the candidate version id',
   'rollout.rollback': 'a rollout was rolled back to the live version; target: the candidate version id',

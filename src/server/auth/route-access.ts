@@ -45,6 +45,7 @@ export const ROUTE_ACCESS: Readonly<Record<string, RouteAccess>> = Object.freeze
   'POST /api/strategies/:id/resume': needs('trade.pause'),
   'POST /api/kill': needs('risk.kill'),
   'POST /api/rearm': needs('risk.rearm'),
+  'POST /api/risk/limits': needs('risk.limits'),
   // A rollout changes which code trades and at what size: the risk desk's call, like limits.
   'GET /api/rollout': needs('read'),
   'POST /api/rollout/shadow': needs('strategy.deploy'),

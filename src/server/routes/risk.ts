@@ -1,11 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { AUDIT_OK, auditDenied } from '../../security/index.ts';
-import { killBody, rearmBody } from '../request-schemas.ts';
+import { killBody, limitsBody, rearmBody } from '../request-schemas.ts';
 import { ref } from '../view-schemas.ts';
 import { actionOptions, actorOf, operatorOf, answerAction, readResponses, type RouteContext } from './route-context.ts';
 
 /**
- * Risk: `GET /api/risk`, and the operator's `POST /api/kill` (HALTED, cancel everything, optionally flatten) and
+ * Risk: `GET /api/risk`, `POST /api/risk/limits` (a live limit change), and the operator's `POST /api/kill` (HALTED, cancel everything, optionally flatten) and
  * `POST /api/rearm` (back to ACTIVE; four-eyes when configured), both for risk users with a TOTP code (or the
  * legacy token) and both requiring a reason, which is journaled with the actor.
  *
@@ -25,6 +25,12 @@ export function riskRoutes(app: FastifyInstance, ctx: RouteContext): void {
     body: killBody,
   }), async (req, reply) => answerAction(ctx, req, reply,
     ctx.engine.killSwitch({ flatten: req.body.flatten, reason: req.body.reason, by: operatorOf(req) })));
+
+  app.post<{ Body: { risk: Record<string, unknown>; reason: string } }>('/api/risk/limits', actionOptions(ctx, {
+    tags: ['risk'], summary: 'New risk limits in force while trading (409 with the bad key and value when refused)', body: limitsBody,
+    description: 'The body\'s risk section replaces the order limits whole; breakers and the kill switch settings change only with a restart. For risk users with a TOTP code; journaled and audited with the limits before and after.',
+  }), async (req, reply) => answerAction(ctx, req, reply,
+    ctx.engine.changeLimits({ risk: req.body.risk, reason: req.body.reason, by: operatorOf(req) })));
 
   app.post<{ Body: { reason: string } }>('/api/rearm', actionOptions(ctx, {
     tags: ['risk'], summary: 'Back to ACTIVE, breakers re-armed (409 when already ACTIVE)', body: rearmBody,
