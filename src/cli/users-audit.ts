@@ -28,15 +28,23 @@ export async function usersAuditTrail(v: { journal?: string; 'journal-schema'?: 
 export class UsersAuditTrail {
   readonly #log: AuditLog;
   #closed = false;
+  #admin: string | undefined;
 
   constructor(log: AuditLog) {
     this.#log = log;
   }
 
-  /** Record one change (who: `cli:<os user>`, from `cli`) and close the trail. */
+  /** The admin whose TOTP step-up authorised the change: the actor, instead of the OS user. */
+  actAs(admin: string): void {
+    this.#admin = admin;
+  }
+
+  /** Record one change (who: `user:<admin>` after a step-up, with the OS user in the details, else `cli:<os user>`; from `cli`) and close the trail. */
   async record(action: AuditAction, target: string, details: AuditDetails = {}): Promise<void> {
     try {
-      await this.#log.record({ actor: `cli:${osUser()}`, origin: 'cli', action, target, result: AUDIT_OK, details });
+      const actor = this.#admin === undefined ? `cli:${osUser()}` as const : `user:${this.#admin}` as const;
+      const who = this.#admin === undefined ? details : { ...details, osUser: osUser() };
+      await this.#log.record({ actor, origin: 'cli', action, target, result: AUDIT_OK, details: who });
     } finally {
       await this.close();
     }

@@ -28,7 +28,7 @@ export type { Principal } from './users/principal.ts';
 export type { StoredUser, StoredToken } from './users/stored-user.ts';
 export { UserDirectory, type UserDirectoryOptions } from './users/user-directory.ts';
 export {
-  addUser, removeUser, setUserRoles, setPasswordHash, setTotpSecret, addToken, revokeToken, tokenEntry, userEntry, listUsers, summarizeUser,
+  addUser, removeUser, setUserRoles, setPasswordHash, setTotpSecret, recordTotpUse, addToken, revokeToken, tokenEntry, userEntry, listUsers, summarizeUser,
   checkUserName, type UserSummary,
 } from './users/user-store.ts';
 export { newApiToken, apiTokenId, tokenDigest, TOKEN_PREFIX } from './users/api-token.ts';

@@ -84,8 +84,12 @@ test('keel users refusals: one line each, exit 2, nothing changed', { timeout: 1
     const env = { KEEL_VAULT_PASSPHRASE: PASS };
     const run = (args: string[], stdin = '') => keelWithInput([...args, '--vault', vault], { env, stdin });
     assert.equal((await run(['secrets', 'init'])).code, 0);
-    assert.equal((await run(['users', 'add', 'bob', '--role', 'admin'], 'bob-long-password\n')).code, 0);
+    const bob = await run(['users', 'add', 'bob', '--role', 'admin'], 'bob-long-password\n');
+    assert.equal(bob.code, 0, bob.stderr);
+    const bobSeed = /secret: ([A-Z2-7]{32})\n$/.exec(bob.stdout)![1];
     const before = readFileSync(vault);
+    // With an admin in the vault every change is bob's, with his code; a refused change does not use the code up.
+    const as = ['--as', 'bob', '--totp', totpCode(bobSeed, Date.now())];
     const cases: [string[], string, RegExp][] = [
       [['users', 'add', 'carol', '--role', 'root'], 'carol-long-password\n', /^keel: --role = "root": is not a role \(roles: viewer, trader, risk, admin\)\n$/],
       [['users', 'add', 'carol'], 'carol-long-password\n', /^keel: --role: is required \(e\.g\. --role trader,risk\)\n$/],
@@ -98,7 +102,7 @@ test('keel users refusals: one line each, exit 2, nothing changed', { timeout: 1
       [['users', 'bogus'], '', /^keel: keel users = "bogus": is not a users command/],
     ];
     for (const [args, stdin, expected] of cases) {
-      const r = await run(args, stdin);
+      const r = await run([...args, ...as], stdin);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, expected);
     }
@@ -106,6 +110,59 @@ test('keel users refusals: one line each, exit 2, nothing changed', { timeout: 1
     assert.equal(wrong.code, 2);
     assert.match(wrong.stderr, /wrong passphrase/);
     assert.ok(readFileSync(vault).equals(before));
+  } finally {
+    t.remove();
+  }
+});
+
+test('keel users with an admin in the vault: every change needs --as ADMIN and that admin\'s TOTP code, each code once; the trail names the admin', { timeout: 120_000 }, async () => {
+  const t = tempFolder('keel-users-stepup-');
+  try {
+    const vault = t.path('keel.vault');
+    const env = { KEEL_VAULT_PASSPHRASE: PASS };
+    const run = (args: string[], stdin = '') => keelWithInput([...args, '--vault', vault], { env, stdin });
+    assert.equal((await run(['secrets', 'init'])).code, 0);
+    // No admin yet: the passphrase alone (the first admin has to come from somewhere).
+    assert.equal((await run(['users', 'add', 'tina', '--role', 'trader'], 'tina-long-password\n')).code, 0);
+    const ada = await run(['users', 'add', 'ada', '--role', 'admin'], 'ada-long-password!\n');
+    assert.equal(ada.code, 0, ada.stderr);
+    const seed = /secret: ([A-Z2-7]{32})\n$/.exec(ada.stdout)![1];
+    const before = readFileSync(vault);
+
+    const refusals: [string[], RegExp][] = [
+      [[], /^keel: --as: is required: user changes are made by an admin with their TOTP code \(admins: ada\)\n$/],
+      [['--as', 'tina', '--totp', totpCode(seed, Date.now())], /^keel: --as = "tina": is not an admin user in the vault \(admins: ada\)\n$/],
+      [['--as', 'ada'], /^keel: --totp: is required: ada's current authenticator code\n$/],
+      [['--as', 'ada', '--totp', '000000'], /^keel: --totp: is not ada's current code, or was already used \(each code works once: wait for the next one\); nothing was changed\n$/],
+    ];
+    for (const [flags, expected] of refusals) {
+      const r = await run(['users', 'set-roles', 'tina', '--role', 'viewer', ...flags]);
+      assert.equal(r.code, 2, `${flags.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, expected);
+    }
+    assert.ok(readFileSync(vault).equals(before), 'nothing changed');
+
+    const code = totpCode(seed, Date.now());
+    const journal = t.path('audit.sqlite');
+    const changed = await run(['users', 'set-roles', 'tina', '--role', 'viewer', '--as', 'ada', '--totp', code, '--journal', journal]);
+    assert.equal(changed.code, 0, changed.stderr);
+    assert.equal(changed.stdout, 'tina now has roles viewer\n');
+    const replay = await run(['users', 'remove', 'tina', '--as', 'ada', '--totp', code]);
+    assert.equal(replay.code, 2);
+    assert.match(replay.stderr, /^keel: --totp: is not ada's current code, or was already used/);
+    assert.match((await run(['users', 'list'])).stdout, /^tina {2}roles: viewer /m, 'the replayed code removed nothing');
+    // The server refuses the step the CLI used too (the vault remembers it).
+    const dir = await UserDirectory.open(vault, new Secret(PASS), { pollMs: 60_000 });
+    try {
+      assert.equal(dir.verifyTotp('ada', code), false);
+    } finally {
+      dir.close();
+    }
+    const trail = await keelWithInput(['audit', 'export', '--journal', journal, '--format', 'json'], { env });
+    assert.equal(trail.code, 0, trail.stderr);
+    const records = JSON.parse(trail.stdout) as Array<{ actor: string; action: string; target: string; details: { osUser?: string } }>;
+    assert.deepEqual(records.map((r) => [r.actor, r.action, r.target]), [['user:ada', 'role.change', 'tina']]);
+    assert.ok(records[0].details.osUser !== undefined, 'the OS user is kept beside the admin');
   } finally {
     t.remove();
   }

@@ -94,7 +94,8 @@ test('keel users revoke-token takes effect on a running directory within about a
   try {
     const session = dir.authenticateToken(f.tokens.alice.text)!;
     assert.ok(dir.hasPermission(session, 'trade.pause'));
-    const r = await keelWithInput(['users', 'revoke-token', f.tokens.alice.id, '--vault', f.path], { env: { KEEL_VAULT_PASSPHRASE: PASSPHRASE.reveal() } });
+    // bob is an admin, so the change is his, with his code (keel users' TOTP step-up).
+    const r = await keelWithInput(['users', 'revoke-token', f.tokens.alice.id, '--vault', f.path, '--as', 'bob', '--totp', totpCode(f.seeds.bob, Date.now())], { env: { KEEL_VAULT_PASSPHRASE: PASSPHRASE.reveal() } });
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `revoked token ${f.tokens.alice.id} of alice\n`);
     const took = await until('the revocation', () => dir.authenticateToken(f.tokens.alice.text) === undefined);

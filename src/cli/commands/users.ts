@@ -6,6 +6,7 @@ import {
 } from '../../security/index.ts';
 import { parseFlags, required } from '../args.ts';
 import { USERS_AUDIT_FLAGS, USERS_AUDIT_HELP, usersAuditTrail } from '../users-audit.ts';
+import { adminStepUp, STEP_UP_FLAGS, STEP_UP_HELP, withStepUp, type StepUp } from '../admin-step-up.ts';
 import { secretInput, vaultPassphrase, vaultPathFrom, VAULT_FLAGS, VAULT_FLAGS_HELP } from '../vault-args.ts';
 
 export const USERS_HELP = `keel users: who may operate Keel through its API and dashboard (kept in the vault; docs/security.md)
@@ -25,9 +26,9 @@ export const USERS_HELP = `keel users: who may operate Keel through its API and 
     trader  read; pause and resume trading; cancel orders
     risk    read; kill switch, re-arm, change limits
     admin   read; manage users and secrets
-${VAULT_FLAGS_HELP}${USERS_AUDIT_HELP}`;
+${VAULT_FLAGS_HELP}${STEP_UP_HELP}${USERS_AUDIT_HELP}`;
 
-const OPTIONS = { ...VAULT_FLAGS, ...USERS_AUDIT_FLAGS, role: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
+const OPTIONS = { ...VAULT_FLAGS, ...USERS_AUDIT_FLAGS, ...STEP_UP_FLAGS, role: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', short: 'h' } } as const;
 
 /** `keel users add|list|token|revoke-token|set-password|reset-totp|set-roles|remove`. */
 export async function usersCommand(argv: string[]): Promise<number> {
@@ -46,25 +47,38 @@ export async function usersCommand(argv: string[]): Promise<number> {
   }
 
   async function run(): Promise<number> {
+    // The passphrase is asked for after the command's own flags are checked, once; every change but list is then
+    // made by an admin with their TOTP code (once the vault has an admin), checked before anything is asked or changed.
+    let opened: Promise<{ passphrase: Awaited<ReturnType<typeof vaultPassphrase>>; stepUp: StepUp | undefined }> | undefined;
+    const ready = () => (opened ??= (async () => {
+      const passphrase = await vaultPassphrase(v);
+      const stepUp = verb === 'list' ? undefined : await adminStepUp((await openVault(path, passphrase)).contents, v);
+      if (stepUp !== undefined) trail?.actAs(stepUp.admin);
+      return { passphrase, stepUp };
+    })());
+    const vaultKey = async () => (await ready()).passphrase;
+    const update = async (change: Parameters<typeof withStepUp>[1]) => {
+      const { passphrase, stepUp } = await ready();
+      await updateVault(path, passphrase, withStepUp(stepUp, change));
+    };
     switch (verb) {
       case 'add': {
         const user = name();
         const roles = parseRoles(required(v.role, '--role', 'e.g. --role trader,risk'));
-        const passphrase = await vaultPassphrase(v);
-        if ((await openVault(path, passphrase)).contents.users.has(user)) {
+        if ((await openVault(path, await vaultKey())).contents.users.has(user)) {
           throw new KeelError('USER_EXISTS', 'is already a user; nothing was changed', { field: 'user', value: user, hint: 'keel users set-password / reset-totp / set-roles change one' });
         }
         const password = await secretInput(`password for ${user}`, { confirm: true });
         checkNewPassword(password, `password for ${user}`);
         const passwordHash = await hashPassword(password);
         const totpSecret = newTotpSecret();
-        await updateVault(path, passphrase, (c) => addUser(c, { name: user, roles, passwordHash, totpSecret }, now));
+        await update((c) => addUser(c, { name: user, roles, passwordHash, totpSecret }, now));
         await trail?.record('user.add', user, { roles: roles.join(',') });
         process.stdout.write(`added user ${user} (${roles.join(', ')}) to ${path}\n${totpLines(user, totpSecret)}`);
         return 0;
       }
       case 'list': {
-        const users = listUsers((await openVault(path, await vaultPassphrase(v))).contents);
+        const users = listUsers((await openVault(path, await vaultKey())).contents);
         if (users.length === 0) { process.stdout.write(`no users in ${path}\n`); return 0; }
         for (const u of users) {
           process.stdout.write(`${u.name}  roles: ${u.roles.join(',')}  created ${u.createdAt}\n`);
@@ -75,7 +89,7 @@ export async function usersCommand(argv: string[]): Promise<number> {
       case 'token': {
         const user = name();
         const token = newApiToken();
-        await updateVault(path, await vaultPassphrase(v), (c) => addToken(c, user, { id: token.id, sha256: token.sha256, label: v.label ?? '' }, now));
+        await update((c) => addToken(c, user, { id: token.id, sha256: token.sha256, label: v.label ?? '' }, now));
         await trail?.record('token.issue', user, { tokenId: token.id, label: v.label ?? '' });
         process.stdout.write(`API token ${token.id} for ${user} (shown once; only its hash is kept; revoke with keel users revoke-token ${token.id}):\n${token.token.reveal()}\n`);
         return 0;
@@ -83,19 +97,18 @@ export async function usersCommand(argv: string[]): Promise<number> {
       case 'revoke-token': {
         const id = required(arg, 'TOKEN_ID', 'keel users list shows token ids');
         let holder = '';
-        await updateVault(path, await vaultPassphrase(v), (c) => { holder = tokenEntry(c, id).user.name; return revokeToken(c, id, now); });
+        await update((c) => { holder = tokenEntry(c, id).user.name; return revokeToken(c, id, now); });
         await trail?.record('token.revoke', holder, { tokenId: id });
         process.stdout.write(`revoked token ${id} of ${holder}\n`);
         return 0;
       }
       case 'set-password': {
         const user = name();
-        const passphrase = await vaultPassphrase(v);
-        userEntry((await openVault(path, passphrase)).contents, user);
+        userEntry((await openVault(path, await vaultKey())).contents, user);
         const password = await secretInput(`new password for ${user}`, { confirm: true });
         checkNewPassword(password, `password for ${user}`);
         const passwordHash = await hashPassword(password);
-        await updateVault(path, passphrase, (c) => setPasswordHash(c, user, passwordHash, now));
+        await update((c) => setPasswordHash(c, user, passwordHash, now));
         await trail?.record('user.password', user);
         process.stdout.write(`set a new password for ${user}\n`);
         return 0;
@@ -103,7 +116,7 @@ export async function usersCommand(argv: string[]): Promise<number> {
       case 'reset-totp': {
         const user = name();
         const totpSecret = newTotpSecret();
-        await updateVault(path, await vaultPassphrase(v), (c) => setTotpSecret(c, user, totpSecret, now));
+        await update((c) => setTotpSecret(c, user, totpSecret, now));
         await trail?.record('mfa.enrol', user, { reset: true });
         process.stdout.write(`new TOTP seed for ${user}; the old one no longer works\n${totpLines(user, totpSecret)}`);
         return 0;
@@ -112,14 +125,14 @@ export async function usersCommand(argv: string[]): Promise<number> {
         const user = name();
         const roles = parseRoles(required(v.role, '--role', 'e.g. --role trader,risk'));
         let before = '';
-        await updateVault(path, await vaultPassphrase(v), (c) => { before = userEntry(c, user).roles.join(','); return setUserRoles(c, user, roles, now); });
+        await update((c) => { before = userEntry(c, user).roles.join(','); return setUserRoles(c, user, roles, now); });
         await trail?.record('role.change', user, { from: before, to: roles.join(',') });
         process.stdout.write(`${user} now has roles ${roles.join(', ')}\n`);
         return 0;
       }
       case 'remove': {
         const user = name();
-        await updateVault(path, await vaultPassphrase(v), (c) => removeUser(c, user));
+        await update((c) => removeUser(c, user));
         await trail?.record('user.remove', user);
         process.stdout.write(`removed user ${user} and its tokens\n`);
         return 0;
@@ -136,3 +149,4 @@ function totpLines(user: string, secret: string): string {
   const qr = process.stdout.isTTY ? `${renderUnicodeCompact(uri, { border: 2 })}\n` : '';
   return `TOTP for ${user}: add it to an authenticator app now, it is not shown again\n${qr}  ${uri}\n  secret: ${secret}\n`;
 }
+

@@ -17,6 +17,8 @@ export interface StoredUser {
   readonly tokens: readonly StoredToken[];
   readonly createdAt: string;
   readonly updatedAt: string;
+  /** The last TOTP step a `keel users` step-up accepted for this seed (a code works once, across processes too). */
+  readonly lastTotpStep?: number;
 }
 
 /** An API token's record: its public id, a label for people, the hash, and when it was revoked if it was. */
@@ -41,4 +43,5 @@ export const storedUserSchema = z.object({
   })),
   createdAt: iso,
   updatedAt: iso,
+  lastTotpStep: z.number().int().nonnegative().optional(),
 });

@@ -133,7 +133,9 @@ export class UserDirectory {
     if (u === undefined) return false;
     const last = this.#lastTotpStep.get(u.name);
     // A new seed (keel users reset-totp) starts a new history.
-    const afterStep = last && last.secret === u.totpSecret ? last.step : undefined;
+    // Steps the CLI's step-ups used are in the vault (lastTotpStep); those this process accepted, here.
+    const seen = last && last.secret === u.totpSecret ? last.step : undefined;
+    const afterStep = seen === undefined ? u.lastTotpStep : u.lastTotpStep === undefined ? seen : Math.max(seen, u.lastTotpStep);
     const step = matchTotp(u.totpSecret, code, now, { afterStep });
     if (step === undefined) return false;
     this.#lastTotpStep.set(u.name, { secret: u.totpSecret, step });

@@ -54,7 +54,9 @@ export function setPasswordHash(c: VaultContents, name: string, passwordHash: st
 }
 
 export function setTotpSecret(c: VaultContents, name: string, totpSecret: string, now: Date): VaultContents {
-  return withUser(c, { ...userEntry(c, name), totpSecret, updatedAt: now.toISOString() });
+  // A new seed starts a new history of used steps.
+  const { lastTotpStep: _old, ...u } = userEntry(c, name);
+  return withUser(c, { ...u, totpSecret, updatedAt: now.toISOString() });
 }
 
 /** Record a new token (its hash) for a user. */
@@ -102,4 +104,13 @@ export function summarizeUser(u: StoredUser): UserSummary {
 /** Every user, sorted by name. */
 export function listUsers(c: VaultContents): UserSummary[] {
   return [...c.users.values()].map(summarizeUser).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+}
+
+/**
+ * Remember that `name`'s TOTP code for `step` was used (a `keel users` step-up): a code works once, so a step at
+ * or before this one is refused from now on, in this process and the next. A user no longer there is left out.
+ */
+export function recordTotpUse(c: VaultContents, name: string, step: number): VaultContents {
+  const u = c.users.get(name);
+  return u === undefined ? c : withUser(c, { ...u, lastTotpStep: Math.max(step, u.lastTotpStep ?? 0) });
 }
