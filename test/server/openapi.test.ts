@@ -17,6 +17,7 @@ const ROUTES: ReadonlyArray<readonly [method: string, path: string, action: bool
   ['post', '/api/orders/cancel-all', true],
   ['post', '/api/kill', true],
   ['post', '/api/rearm', true],
+  ['post', '/api/risk/limits', true],
   ['post', '/api/strategies/{id}/pause', true],
   ['post', '/api/strategies/{id}/resume', true],
   ['get', '/api/rollout', false],

@@ -21,7 +21,7 @@ export function readResponses(view: object, description: string): Record<number,
 export const ACTION_RESPONSES = {
   200: { ...ref('ActionResult'), description: 'done' },
   400: { ...ref('ErrorReply'), description: 'bad path parameter or body' },
-  401: { ...ref('ErrorReply'), description: 'not authenticated, or (kill, re-arm) no valid TOTP code; `missing` says which' },
+  401: { ...ref('ErrorReply'), description: 'not authenticated, or (kill, re-arm, limits) no valid TOTP code; `missing` says which' },
   403: { ...ref('ErrorReply'), description: 'authenticated but lacking the permission (`missing` names it), a failed CSRF check, or (no users) no token configured' },
   429: { ...ref('ErrorReply'), description: 'the user name or address is locked out after repeated failed codes' },
   409: { ...ref('ActionResult'), description: 'refused by the engine (ok: false, with the reason)' },
