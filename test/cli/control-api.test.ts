@@ -90,3 +90,28 @@ test('keel limits --api over HTTPS: the file checked here first, then a risk use
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('keel deploy over HTTPS: --cacert trusts the self-signed certificate, --token-file carries a user\'s token, roles apply', { timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keel-deploy-api-'));
+  const pair = await selfSignedCertificate();
+  const h = await startAuthHarness({ tls: { cert: pair.certPem, key: pair.keyPem } });
+  try {
+    const ca = join(dir, 'cert.pem');
+    writeFileSync(ca, pair.certPem);
+    for (const name of ['rita', 'vera']) writeFileSync(join(dir, `${name}.token`), `${h.users.users[name].token}\n`, { mode: 0o600 });
+    const untrusted = await keelAsync(['deploy', 'promote', '--api', h.api.url, '--token-file', 'rita.token'], { cwd: dir });
+    assert.equal(untrusted.code, 2);
+    assert.match(untrusted.stderr, /^keel: --api = "https:\/\/127\.0\.0\.1:\d+": cannot be reached: .*\(a self-signed certificate: pass --cacert tls\/cert\.pem\)\n$/);
+    const viewer = await keelAsync(['deploy', 'promote', '--api', h.api.url, '--cacert', ca, '--token-file', 'vera.token'], { cwd: dir });
+    assert.equal(viewer.code, 1);
+    assert.match(viewer.stderr, /^keel deploy: refused \(403\): user vera \(viewer\) may not POST \/api\/rollout\/promote: it needs permission strategy\.deploy/);
+    // rita may deploy: the harness engine answers that it takes no rollout, past the authorisation.
+    const risk = await keelAsync(['deploy', 'promote', '--api', h.api.url, '--cacert', ca, '--token-file', 'rita.token'], { cwd: dir });
+    assert.equal(risk.code, 1);
+    assert.match(risk.stderr, /^keel deploy: refused \(409\): .*takes no rollout/);
+    for (const r of [viewer, risk]) assert.ok(!(r.stdout + r.stderr).includes('keel_'), 'the token is never printed');
+  } finally {
+    await h.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { KeelError } from '../../model/index.ts';
 import { parseParamString } from '../../strategy/index.ts';
 import { parseFlags, required } from '../args.ts';
+import { apiRequest, readToken } from '../api-action.ts';
 
 export const DEPLOY_HELP = `keel deploy shadow --api URL --strategy NAME|FILE [--params a=1,b=2]
 keel deploy promote --api URL [--fraction F]
@@ -12,22 +13,32 @@ keel deploy status --api URL [--json]
   section): shadow runs it beside the live version on the same data, its orders simulated and never sent;
   promote takes it to canary (a fraction of the size, its own loss budget), then to full; rollback returns
   to the live version, flattening or handing over the canary's position (rollout.onRollback).
-  The actions need the engine's token in KEEL_API_TOKEN; each is journaled and audited. docs/lifecycle.md
+  The actions need a token: --token-file F (a user's token, keel users token NAME, for a risk user), else
+  KEEL_API_TOKEN_FILE, else KEEL_API_TOKEN; each is journaled and audited. docs/lifecycle.md
+  --cacert FILE    trust this certificate for an https API (a self-signed one: tls/cert.pem)
 `;
 
 /** `keel deploy shadow|promote|rollback|status`: talks to a running engine's API. */
 export async function deployCommand(argv: string[]): Promise<number> {
   const { values: v, positionals } = parseFlags(argv, {
     api: { type: 'string' }, strategy: { type: 'string' }, params: { type: 'string' }, fraction: { type: 'string' }, reason: { type: 'string' },
-    json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+    json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' }, 'token-file': { type: 'string' }, cacert: { type: 'string' },
   } as const, 'deploy', 1);
   if (v.help) { process.stdout.write(DEPLOY_HELP); return 0; }
   const action = positionals[0];
   const api = required(v.api, '--api', 'the engine\'s API, e.g. --api http://127.0.0.1:7070').replace(/\/+$/, '');
   if (!/^https?:\/\/[^/]+$/.test(api)) throw new KeelError('BAD_ARGUMENT', 'must be the engine\'s API address, http(s)://host:port', { field: '--api', value: v.api });
+  const file = v['token-file'] ?? process.env.KEEL_API_TOKEN_FILE;
+  const target = { api, cacert: v.cacert, token: file !== undefined ? readToken(file) : process.env.KEEL_API_TOKEN || undefined };
+  const call = (method: 'GET' | 'POST', path: string, body?: unknown) => {
+    if (method === 'POST' && target.token === undefined) {
+      throw new KeelError('NO_TOKEN', 'is not set: rollout actions need a token (or --token-file F)', { field: 'KEEL_API_TOKEN' });
+    }
+    return apiRequest({ ...target, timeout: 30_000 }, method, path, body);
+  };
   switch (action) {
     case 'status': {
-      const view = await call(api, 'GET', '/api/rollout');
+      const view = await call('GET', '/api/rollout');
       process.stdout.write(v.json ? JSON.stringify(view.body, null, 2) + '\n' : formatStatus(view.body as StatusView));
       return view.status === 200 && (view.body as { available?: boolean }).available === true ? 0 : 1;
     }
@@ -36,36 +47,18 @@ export async function deployCommand(argv: string[]): Promise<number> {
       // A file is sent as an absolute path: the engine resolves nothing against its own folder for it.
       const strategy = /[\\/]|\.(ts|mts|js|mjs)$/.test(ref) && existsSync(ref) ? resolve(ref) : ref;
       const params = v.params === undefined ? {} : parseParamString(v.params);
-      return answer(await call(api, 'POST', '/api/rollout/shadow', { strategy, params }));
+      return answer(await call('POST', '/api/rollout/shadow', { strategy, params }));
     }
     case 'promote': {
       const fraction = v.fraction === undefined ? undefined : Number(v.fraction);
       if (fraction !== undefined && !(fraction > 0 && fraction <= 1)) throw new KeelError('BAD_ARGUMENT', 'must be a share of the live size in (0, 1]', { field: '--fraction', value: v.fraction });
-      return answer(await call(api, 'POST', '/api/rollout/promote', fraction === undefined ? {} : { fraction }));
+      return answer(await call('POST', '/api/rollout/promote', fraction === undefined ? {} : { fraction }));
     }
     case 'rollback':
-      return answer(await call(api, 'POST', '/api/rollout/rollback', v.reason === undefined ? {} : { reason: v.reason }));
+      return answer(await call('POST', '/api/rollout/rollback', v.reason === undefined ? {} : { reason: v.reason }));
     default:
       throw new KeelError('BAD_ARGUMENT', 'is not a deploy action', { field: 'keel deploy', value: action ?? '', hint: 'shadow, promote, rollback or status' });
   }
-}
-
-async function call(api: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: unknown }> {
-  const token = process.env.KEEL_API_TOKEN;
-  if (method === 'POST' && !token) throw new KeelError('NO_TOKEN', 'is not set: rollout actions need the engine\'s API token', { field: 'KEEL_API_TOKEN' });
-  let res: Response;
-  try {
-    res = await fetch(api + path, {
-      method, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  } catch (err) {
-    throw new KeelError('API_UNREACHABLE', `cannot be reached: ${((err as Error).cause as Error | undefined)?.message ?? (err as Error).message}`, { field: '--api', value: api });
-  }
-  const text = await res.text();
-  let parsed: unknown = text;
-  try { parsed = JSON.parse(text); } catch { /* not JSON: shown as is */ }
-  return { status: res.status, body: parsed };
 }
 
 function answer(r: { status: number; body: unknown }): number {
