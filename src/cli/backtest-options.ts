@@ -78,13 +78,13 @@ export function engineSettingsFromFlags(v: EngineFlags): EngineSettings {
   return { cash, sizing, fees, slippage, latencyMs, jitterMs, seed, participation, limitFill, riskFreeRate, ...(risk ? { risk } : {}) };
 }
 
-/** Read and validate the --risk file; every problem is one line naming the file, line and key. */
-function readRiskFile(path: string): { path: string; text: string } {
+/** Read and validate a risk file (--risk, keel limits --file); every problem is one line naming the file, line and key. */
+export function readRiskFile(path: string, field = '--risk'): { path: string; text: string } {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new KeelError('BAD_RISK_CONFIG', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field: '--risk', value: path });
+    throw new KeelError('BAD_RISK_CONFIG', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field, value: path });
   }
   parseRiskConfig(text, path);
   return { path, text };

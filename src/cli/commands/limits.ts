@@ -1,7 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import { KeelError } from '../../model/index.ts';
-import { parseRiskConfig } from '../../risk/index.ts';
+import { readRiskFile } from '../backtest-options.ts';
 import { parseFlags, required } from '../args.ts';
 import { API_FLAGS, API_FLAGS_HELP, postAction } from '../api-action.ts';
 import { textFlag, timeoutFlag } from './control.ts';
@@ -37,13 +36,7 @@ export async function limitsCommand(argv: string[]): Promise<number> {
 
 /** The risk section of `file` as an object, validated as keel.yaml's would be (a bad file is one line, exit 2). */
 function readRiskSection(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new KeelError('BAD_ARGUMENT', `cannot be read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, { field: '--file', value: file });
-  }
-  parseRiskConfig(text, file);
+  const { text } = readRiskFile(file, '--file');
   const doc = parseYaml(text) as Record<string, unknown> | null;
   const section = doc !== null && typeof doc === 'object' && 'risk' in doc ? doc.risk : doc;
   if (section === null || typeof section !== 'object' || Array.isArray(section)) throw new KeelError('BAD_ARGUMENT', 'holds no risk section', { field: '--file', value: file });
