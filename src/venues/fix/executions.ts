@@ -1,4 +1,4 @@
-import { notional, type Fill, type Money, type OrderRequest, type OrderStatus, type VenueReport } from '../../model/index.ts';
+import { MONEY_ONE, lotsToQuantity, notional, parseMoney, type Fill, type Instrument, type Money, type OrderRequest, type OrderStatus, type VenueReport } from '../../model/index.ts';
 import { parseLots, parseTicks } from '../alpaca/index.ts';
 import type { FixSymbol } from './config.ts';
 import type { SessionStore, StoredFill, StoredOrder } from './session-store.ts';
@@ -88,12 +88,13 @@ export function onExecutionReport(m: FixMessage, c: ExecutionContext): VenueRepo
         const cumAfter = cum ?? (known + qty);
         const leavesField = m.get(151);
         const leaves = leavesField !== undefined ? parseLots(symbol.instrument, leavesField, 'LeavesQty (151)') : Math.max(0, req.quantity - cumAfter);
+        const fee = commissionOf(m, symbol.instrument, qty, px);
         accept();
-        c.store.addFill({ tradeId, clientOrderId: id, venueOrderId: o.venueOrderId ?? id, side: req.side, quantity: m.get(32)!, price: m.get(31)!, ts });
+        c.store.addFill({ tradeId, clientOrderId: id, venueOrderId: o.venueOrderId ?? id, side: req.side, quantity: m.get(32)!, price: m.get(31)!, ts, ...(fee === 0n ? {} : { fee: String(fee) }) });
         o.cumQty = m.get(14) ?? String(Number(o.cumQty) + Number(m.get(32)));
         const fill: Fill = {
           clientOrderId: id, venueOrderId: o.venueOrderId ?? id, tradeId, strategyId: req.strategyId, instrumentId: req.instrumentId,
-          side: req.side, quantity: qty, price: px, fee: 0n, liquidity: 'taker', ts, decisionPrice: undefined,
+          side: req.side, quantity: qty, price: px, fee, liquidity: 'taker', ts, decisionPrice: undefined,
         };
         out.push({ type: 'order.filled', ts, clientOrderId: id, fill, leavesQuantity: (m.get(39) === '2' ? 0 : leaves) as Fill['quantity'] });
         o.status = m.get(39) === '2' || leaves === 0 ? 'FILLED' : 'PARTIALLY_FILLED';
@@ -199,7 +200,7 @@ export function ledger(store: SessionStore, symbols: readonly FixSymbol[], start
     const ticks = parseTicks(s.instrument, f.price, 'price');
     const sign = f.side === 'buy' ? 1 : -1;
     positions[s.instrument.id] = (positions[s.instrument.id] ?? 0) + sign * lots;
-    cash -= BigInt(sign) * notional(s.instrument, ticks, lots);
+    cash -= BigInt(sign) * notional(s.instrument, ticks, lots) + BigInt(f.fee ?? '0');
   }
   return { positions, cash };
 }
@@ -209,6 +210,25 @@ export function storedFill(f: StoredFill, req: OrderRequest, s: FixSymbol): Fill
   return {
     clientOrderId: f.clientOrderId, venueOrderId: f.venueOrderId, tradeId: f.tradeId, strategyId: req.strategyId, instrumentId: req.instrumentId,
     side: f.side, quantity: parseLots(s.instrument, f.quantity, 'quantity'), price: parseTicks(s.instrument, f.price, 'price'),
-    fee: 0n, liquidity: 'taker', ts: f.ts, decisionPrice: undefined,
+    fee: BigInt(f.fee ?? '0'), liquidity: 'taker', ts: f.ts, decisionPrice: undefined,
   };
 }
+
+/**
+ * The fee of one execution from its Commission (12) and CommType (13): 3 absolute (also when CommType is
+ * missing), 1 per unit of the instrument, 2 a percentage of the execution's value. No Commission: 0 (the
+ * counterparty charges nothing on the message, e.g. QuickFIX's executor). Exact in Money; a value that is not
+ * a plain decimal throws, and the caller marks the report as one it cannot book exactly.
+ */
+export function commissionOf(m: { get(tag: number): string | undefined }, inst: Instrument, lots: number, ticks: number): Money {
+  const text = m.get(12);
+  if (text === undefined || text === '') return 0n;
+  const amount = parseMoney(text, 'Commission (12)');
+  switch (m.get(13) ?? '3') {
+    case '3': return amount;
+    case '1': return (amount * parseMoney(String(lotsToQuantity(inst, lots)), 'LastShares (32)')) / MONEY_ONE;
+    case '2': return (notional(inst, ticks, lots) * amount) / (100n * MONEY_ONE);
+    default: throw new Error(`CommType (13) = ${JSON.stringify(m.get(13))} is not 1 (per unit), 2 (percentage) or 3 (absolute)`);
+  }
+}
+

@@ -34,6 +34,8 @@ export interface StoredFill {
   readonly quantity: string;
   readonly price: string;
   readonly ts: number;
+  /** The fee from Commission (12), exact Money as a decimal integer string; absent: none. */
+  readonly fee?: string;
 }
 
 interface StoreFile {

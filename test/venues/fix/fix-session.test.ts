@@ -183,3 +183,38 @@ test('market orders refused by config are refused before anything is sent', asyn
     await a.stop();
   }
 });
+
+test('Commission (12) with CommType (13) becomes the fill\'s fee, exact: absolute, per unit, percentage; the snapshot\'s cash pays it', async () => {
+  const a = await FixAcceptor.start({
+    onOrder: (acc, o) => {
+      acc.report(o, '0');
+      o.status = '2';
+      const commission: Record<number, Array<[number, string]>> = { 10: [[12, '1.25'], [13, '3']], 4: [[12, '0.01'], [13, '1']], 5: [[12, '0.1'], [13, '2']], 6: [[12, '2']], 7: [[12, '1'], [13, '9']] };
+      acc.report(o, '2', { qty: o.qty, px: o.price }, commission[o.qty] ?? []);
+    },
+  });
+  const h = await fixVenue(a.port, storePath());
+  try {
+    const start = (await h.venue.query()).cash;
+    const orders = [limit('buy', 10, 3893), limit('buy', 4, 3893), limit('buy', 5, 3893), limit('buy', 6, 3893), limit('buy', 3, 3893), limit('buy', 7, 3893)];
+    for (const o of orders) h.venue.submit(o);
+    await until('every answer', () => orders.every((o) => types(h, o.clientOrderId).some((t) => t === 'order.filled' || t === 'order.unknown')));
+    const fee = (o: (typeof orders)[number]) => {
+      const r = h.reports.find((x) => x.clientOrderId === o.clientOrderId && x.type === 'order.filled');
+      return r?.type === 'order.filled' ? r.fill.fee : undefined;
+    };
+    const E12 = 10n ** 12n;
+    assert.equal(fee(orders[0]), 1_250_000_000_000n, 'absolute 1.25');
+    assert.equal(fee(orders[1]), 40_000_000_000n, '0.01 per share x 4 = 0.04');
+    assert.equal(fee(orders[2]), 194_650_000_000n, '0.1% of 5 x 38.93 = 0.19465');
+    assert.equal(fee(orders[3]), 2n * E12, 'no CommType: absolute');
+    assert.equal(fee(orders[4]), 0n, 'no Commission: no fee');
+    assert.deepEqual(types(h, orders[5].clientOrderId).filter((t) => t !== 'order.accepted'), ['order.unknown'], 'an unknown CommType is not booked as a guess');
+    const snap = await h.venue.query();
+    const bought = 28n * 3893n * E12 / 100n;
+    assert.equal(start - snap.cash, bought + 1_250_000_000_000n + 40_000_000_000n + 194_650_000_000n + 2n * E12);
+  } finally {
+    await h.venue.close();
+    await a.stop();
+  }
+});
