@@ -48,9 +48,10 @@ export const killBody = {
 export const limitsBody = {
   type: 'object',
   additionalProperties: false,
-  required: ['risk', 'reason'],
+  required: ['reason'],
   properties: {
     risk: { type: 'object', description: 'the risk section as in keel.yaml (account, strategies, instruments, assetClasses); breakers and killSwitch stay as they are' },
+    yaml: { type: 'string', maxLength: 20000, description: 'the same section as YAML text (the dashboard sends this), instead of risk' },
     reason,
   },
 } as const;

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parse as parseYaml } from 'yaml';
 import { AUDIT_OK, auditDenied } from '../../security/index.ts';
 import { killBody, limitsBody, rearmBody } from '../request-schemas.ts';
 import { ref } from '../view-schemas.ts';
@@ -26,11 +27,14 @@ export function riskRoutes(app: FastifyInstance, ctx: RouteContext): void {
   }), async (req, reply) => answerAction(ctx, req, reply,
     ctx.engine.killSwitch({ flatten: req.body.flatten, reason: req.body.reason, by: operatorOf(req) })));
 
-  app.post<{ Body: { risk: Record<string, unknown>; reason: string } }>('/api/risk/limits', actionOptions(ctx, {
+  app.post<{ Body: { risk?: Record<string, unknown>; yaml?: string; reason: string } }>('/api/risk/limits', actionOptions(ctx, {
     tags: ['risk'], summary: 'New risk limits in force while trading (409 with the bad key and value when refused)', body: limitsBody,
-    description: 'The body\'s risk section replaces the order limits whole; breakers and the kill switch settings change only with a restart. For risk users with a TOTP code; journaled and audited with the limits before and after.',
-  }), async (req, reply) => answerAction(ctx, req, reply,
-    ctx.engine.changeLimits({ risk: req.body.risk, reason: req.body.reason, by: operatorOf(req) })));
+    description: 'The body\'s risk section (an object, or its YAML text) replaces the order limits whole; breakers and the kill switch settings change only with a restart. For risk users with a TOTP code; journaled and audited with the limits before and after.',
+  }), async (req, reply) => {
+    const section = limitsSection(req.body);
+    if (!section.ok) return answerAction(ctx, req, reply, { ok: false, message: section.message });
+    return answerAction(ctx, req, reply, ctx.engine.changeLimits({ risk: section.risk, reason: req.body.reason, by: operatorOf(req) }));
+  });
 
   app.post<{ Body: { reason: string } }>('/api/rearm', actionOptions(ctx, {
     tags: ['risk'], summary: 'Back to ACTIVE, breakers re-armed (409 when already ACTIVE)', body: rearmBody,
@@ -65,5 +69,16 @@ function rearm(ctx: RouteContext, req: FastifyRequest<{ Body: { reason: string }
       const reason = `${req.body.reason} (four-eyes: requested by ${step.request.user}: ${step.request.reason}; confirmed by ${step.confirmedBy})`;
       return answerAction(ctx, req, reply, ctx.engine.rearm({ reason: reason.slice(0, 1000), by: operatorOf(req) }));
     }
+  }
+}
+
+/** The new risk section from the body: `risk` as an object or `yaml` as text, exactly one of them. */
+function limitsSection(body: { risk?: Record<string, unknown>; yaml?: string }): { ok: true; risk: unknown } | { ok: false; message: string } {
+  if ((body.risk === undefined) === (body.yaml === undefined)) return { ok: false, message: 'send the new limits as risk (an object) or as yaml (its text), one of them' };
+  if (body.risk !== undefined) return { ok: true, risk: body.risk };
+  try {
+    return { ok: true, risk: parseYaml(body.yaml!) ?? {} };
+  } catch (err) {
+    return { ok: false, message: `yaml: ${(err as Error).message.split('\n')[0]}` };
   }
 }

@@ -1,6 +1,6 @@
 // The live dashboard: reads the API (docs/api.md), follows the event stream, and sends operator actions.
 // With users, the session cookie (HttpOnly, set by /login) authenticates every request, each action carries
-// the session's CSRF token, and kill and re-arm carry a TOTP code typed in their dialog. Without users (the
+// the session's CSRF token, and kill, re-arm and limit changes carry a TOTP code typed in their dialog. Without users (the
 // legacy mode), actions carry the bearer token the operator typed (kept for this browser tab only).
 import { el, fillTable, money, time, equityChart } from './dom.js';
 
@@ -107,6 +107,7 @@ async function refresh() {
       ['slippage', (x) => (x.slippage == null ? '' : money(x.slippage))],
     ], fills);
     $('risk-reason').textContent = risk.reason || 'no restriction';
+    $('risk-limits').textContent = risk.limits ?? 'no limits configured (structural checks only)';
     fillTable($('breakers'), [['breaker', (x) => x.name], ['action', (x) => x.action], ['state', (x) => (x.tripped ? 'TRIPPED' : 'armed')], ['limit used', (x) => (x.usedPct === null || x.usedPct === undefined ? '' : `${x.usedPct.toFixed(0)}%`)]], risk.breakers, 'no breakers configured');
     fillTable($('denials'), [['denied by', (x) => x.check], ['orders', (x) => x.count]], risk.denials, 'no denials');
     fillTable($('alerts'), [['time', (x) => time(x.ts)], ['severity', (x) => x.severity], ['alert', (x) => x.title], ['detail', (x) => x.detail]], alerts, 'no alerts');
@@ -189,6 +190,21 @@ $('rearm-go').addEventListener('click', async (ev) => {
   await act('/api/rearm', { reason }, totp);
 });
 $('rearm-cancel').addEventListener('click', () => say('Not re-armed.'));
+$('limits').addEventListener('click', async () => {
+  $('limits-totp').value = '';
+  $('limits-text').value = (await get('/api/risk')).limits ?? '';
+  $('limits-dialog').showModal();
+});
+$('limits-go').addEventListener('click', async (ev) => {
+  ev.preventDefault();
+  const reason = $('limits-reason').value.trim();
+  if (!reason) { say('Limits not changed: give a reason.', true); return; }
+  const totp = $('limits-totp').value.trim();
+  if (me.mode === 'users' && !/^\d{6}$/.test(totp)) { say('Limits not changed: type the 6-digit code from your authenticator app.', true); return; }
+  $('limits-dialog').close();
+  await act('/api/risk/limits', { yaml: $('limits-text').value, reason }, totp);
+});
+$('limits-cancel').addEventListener('click', () => say('Limits not changed.'));
 $('logout').addEventListener('click', async () => {
   await fetch('/api/logout', { method: 'POST', headers: { 'x-keel-csrf': me.csrf ?? '' } });
   location.replace('/login');
