@@ -1,3 +1,4 @@
+import type { RolloutAtSnapshot } from './rollout-restart.ts';
 import type { Money, TradingState } from '../model/index.ts';
 import type { ExecutionEngine, ManagedOrder } from '../execution/index.ts';
 import type { ExposureState } from '../risk/index.ts';
@@ -26,6 +27,8 @@ export interface EngineSnapshot {
   readonly ledger: LedgerState;
   readonly openTrips: ReadonlyArray<{ readonly instrumentId: string; readonly trip: OpenTrip }>;
   readonly exposure: ExposureState;
+  /** The last staged-rollout step before the snapshot (absent: none, or a snapshot from before rollouts). */
+  readonly rollout?: RolloutAtSnapshot;
 }
 
 export const SNAPSHOT_FORMAT = 'keel.engine-snapshot';
@@ -51,7 +54,7 @@ export function orderNumber(clientOrderId: string): [string, number] | undefined
  * applied so far has been handed to the journal writer (the snapshot's sequence is the last of those).
  */
 export function captureEngineSnapshot(
-  p: SnapshotParts, base: { initialCash: Money; lastTs: number; tradingState: EngineSnapshot['tradingState']; orderSeqs: ReadonlyMap<string, number> },
+  p: SnapshotParts, base: { initialCash: Money; lastTs: number; tradingState: EngineSnapshot['tradingState']; orderSeqs: ReadonlyMap<string, number>; rollout?: RolloutAtSnapshot },
 ): EngineSnapshot {
   const seqs = new Map(base.orderSeqs);
   for (const o of p.execution.orders.all()) {
@@ -68,6 +71,7 @@ export function captureEngineSnapshot(
     ledger: p.portfolio.ledgerState(),
     openTrips: p.trips.openTrips(),
     exposure: p.execution.risk.exposure.state(),
+    ...(base.rollout === undefined ? {} : { rollout: base.rollout }),
   };
 }
 

@@ -1,4 +1,5 @@
-import type { Money, OrderEvent, TradingState } from '../model/index.ts';
+import type { Money, OrderEvent, RolloutStageEvent, TradingState } from '../model/index.ts';
+import { rolloutAtSnapshot, type RolloutAtSnapshot } from './rollout-restart.ts';
 import type { Journal } from '../store/index.ts';
 import { orderNumber, snapshotProblem, type EngineSnapshot } from './engine-snapshot.ts';
 
@@ -8,7 +9,7 @@ const ORDER_EVENTS: readonly string[] = [
   'order.pending-update', 'order.updated', 'order.update-rejected',
 ];
 /** Everything start-up reads: the order events and the few others that carry state. */
-const HISTORY_TYPES: readonly string[] = [...ORDER_EVENTS, 'engine.started', 'risk.state-changed'];
+const HISTORY_TYPES: readonly string[] = [...ORDER_EVENTS, 'engine.started', 'risk.state-changed', 'rollout.stage-changed'];
 
 /** Records per read while folding the journal, so a long tail never sits in memory twice. */
 const PAGE = 20_000;
@@ -27,6 +28,8 @@ export interface JournalHistory {
   readonly orderEvents: readonly OrderEvent[];
   /** The last trading-state change, to come back in the same state. */
   readonly tradingState: { readonly to: TradingState; readonly reason: string } | undefined;
+  /** The last staged-rollout step (a restart ends a rollout under way: rollout-restart.ts). */
+  readonly rollout: RolloutAtSnapshot | undefined;
   /** Highest order number per id prefix (`<strategy>-<n>` ids, `kill-switch-<n>`), so numbering continues. */
   readonly orderSeqs: ReadonlyMap<string, number>;
   /** The strategy version each order of the tail was submitted under (the journal's version column). */
@@ -52,6 +55,7 @@ export async function readJournalHistory(journal: Journal, account: string): Pro
   let initialCash = s?.initialCash;
   let lastTs = s?.lastTs ?? 0;
   let tradingState = s?.tradingState;
+  let rollout = s?.rollout;
   const seqs = new Map<string, number>(s ? Object.entries(s.orderSeqs) : []);
   const orderEvents: OrderEvent[] = [];
   const submittedVersions = new Map<string, string>();
@@ -63,6 +67,8 @@ export async function readJournalHistory(journal: Journal, account: string): Pro
       if (r.type === 'engine.started') {
         if (!started) initialCash = (r.payload as { initialCash: Money }).initialCash;
         started = true;
+      } else if (r.type === 'rollout.stage-changed') {
+        rollout = rolloutAtSnapshot(r.payload as RolloutStageEvent);
       } else if (r.type === 'risk.state-changed') {
         const p = r.payload as { to: TradingState; reason: string };
         tradingState = { to: p.to, reason: p.reason };
@@ -86,7 +92,7 @@ export async function readJournalHistory(journal: Journal, account: string): Pro
     if (last !== undefined && last.ts > lastTs) lastTs = last.ts;
   }
   return {
-    started, initialCash, lastTs, snapshot, snapshotSkipped, orderEvents, tradingState, orderSeqs: seqs, submittedVersions,
+    started, initialCash, lastTs, snapshot, snapshotSkipped, orderEvents, tradingState, rollout, orderSeqs: seqs, submittedVersions,
     lastOrderSeq: (prefix) => seqs.get(prefix) ?? 0,
   };
 }

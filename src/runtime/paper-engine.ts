@@ -1,4 +1,4 @@
-import { formatMoney, instrumentSpecOf, lotsToQuantity, type Instrument, type StrategyIdentity, type StrategyIdentityEvent, type MarketEvent, type Money, type TradingState, type VenueReport } from '../model/index.ts';
+import { formatMoney, instrumentSpecOf, lotsToQuantity, type Instrument, type StrategyIdentity, type StrategyIdentityEvent, type RolloutStageEvent, type MarketEvent, type Money, type TradingState, type VenueReport } from '../model/index.ts';
 import { SimClock } from '../kernel/index.ts';
 import { RiskEngine, type RiskConfig } from '../risk/index.ts';
 import { ExecutionEngine, externalOrdersToAdopt, planReconciliation, type ReconciliationPlan, type VenueSnapshot } from '../execution/index.ts';
@@ -14,6 +14,7 @@ import { liveMarketData, type MarketDataOptions } from './market-data.ts';
 import type { AuditRecorder } from '../security/index.ts';
 import { RolloutManager, type LoadedCandidate, type RolloutSettings } from '../lifecycle/index.ts';
 import { EngineRolloutControl } from './rollout-control.ts';
+import { endRolloutAfterRestart, rolloutAfterRestart, rolloutAtSnapshot } from './rollout-restart.ts';
 import { EngineView } from './engine-view.ts';
 import { MetricsFeed } from './metrics-feed.ts';
 import type { EngineMetrics } from '../ops/index.ts';
@@ -212,8 +213,14 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   const host = new StrategyHost(strategy, [o.instrument.id]);
   // A new version beside this one (shadow, canary, full); at full this one stops hearing market data.
   let liveRetired = false;
+  // The last rollout step, kept in snapshots so that a restart sees a rollout that was under way.
+  let lastRollout = history.rollout;
+  const recordRolloutStep = (e: Parameters<typeof writer.recordEvent>[0]): void => {
+    if (e.type === 'rollout.stage-changed') lastRollout = rolloutAtSnapshot(e.payload as RolloutStageEvent);
+    writer.recordEvent(e);
+  };
   const rollout: RolloutManager | undefined = o.rollout && o.identity ? new RolloutManager({
-    account: o.account, instrument: o.instrument, clock, execution, record: (e) => writer.recordEvent(e), cash: () => portfolio.cash, portfolio,
+    account: o.account, instrument: o.instrument, clock, execution, record: recordRolloutStep, cash: () => portfolio.cash, portfolio,
     sizing: o.sizing, fees, risk: o.risk, log: o.log ?? quiet, live: o.identity, lastOrderSeq: (prefix) => history.lastOrderSeq(prefix),
     retireLive: () => { liveRetired = true; }, settings: o.rollout.settings,
   }) : undefined;
@@ -263,7 +270,7 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
     snapshotAt = writer.handedOver;
     const state = captureEngineSnapshot(
       { account: o.account, execution, portfolio, trips: booker.trips, tradeIds: filter.tradeIds },
-      { initialCash, lastTs: clock.now(), tradingState: { to: risk.tradingState, reason: risk.stateReason }, orderSeqs: history.orderSeqs },
+      { initialCash, lastTs: clock.now(), tradingState: { to: risk.tradingState, reason: risk.stateReason }, orderSeqs: history.orderSeqs, rollout: lastRollout },
     );
     crashPoint('snapshot-captured');
     const seq = (await writer.lastSeqHandedOver()) ?? (await o.journal.lastSeq());
@@ -321,6 +328,10 @@ export async function runPaperEngine(o: PaperEngineOptions): Promise<PaperRunSum
   const summary: PaperStart = { restarted: history.started, fromSnapshot: history.snapshot?.seq, snapshotSkipped: history.snapshotSkipped, replayedEvents: history.orderEvents.length };
 
   if (o.reconcileOnly) return { ...summary, reconciliation, final: reconciliation, tradingState: risk.tradingState };
+  // A rollout the last run left under way does not come back: it is ended in the open (rollout-restart.ts).
+  endRolloutAfterRestart(rolloutAfterRestart(history.rollout, { liveStrategyId: o.strategyId, runVersion: o.identity?.versionId ?? o.strategyVersion, now: clock.now() }), {
+    account: o.account, instrumentId: o.instrument.id, execution, record: recordRolloutStep, journal: writer, view, log: o.log ?? quiet, now: clock.now(),
+  });
   if (o.identity !== undefined) {
     // Every run says what it runs before its first order (at the venue's time, which reconciliation brought
     // the clock to): `keel versions` and post-trade analysis read it.

@@ -179,3 +179,50 @@ test('rollback with onRollback: flatten sends one reduce-only order for the cana
     await t.close();
   }
 });
+
+test('a restart during a canary ends the rollout in the open: rolled back by the system, its position handed over, a warning; the next restart adds nothing', { timeout: 120_000 }, async () => {
+  const t = await session({ canary: { fraction: 0.5 }, onRollback: 'flatten' });
+  const running: Array<{ stop(): Promise<unknown> }> = [];
+  try {
+    assert.ok((await t.engine.rollout!.deployShadow({ strategy: 'sma-cross', params: { fast: 3, slow: 6 }, by: SYSTEM })).ok);
+    assert.ok(t.engine.rollout!.promote({ by: SYSTEM }).ok);
+    for (let i = 0; i < 200 && (t.engine.rollout!.view().canary?.lots ?? 0) === 0; i++) await stepBars(t.venue, t.s.venue, 1, 15);
+    const held = t.engine.rollout!.view().canary?.lots ?? 0;
+    assert.ok(held > 0, 'the canary bought');
+    const candidate = t.engine.rollout!.view().candidate!.versionId;
+    await t.s.stop();
+
+    const restart = async () => {
+      let engine: EngineHandle | undefined;
+      const s = await startPaperSession(t.venue, t.journal, {}, {
+        identity: t.live.identity, rollout: { settings: rolloutSettingsSchema.parse({ canary: { fraction: 0.5 } }), load }, onHandle: (h) => { engine = h; },
+      });
+      return { s, engine: engine! };
+    };
+    const second = await restart();
+    running.push(second.s);
+    const steps = async () => (await t.journal.read({ types: ['rollout.stage-changed'] })).map((e) => e.payload as { from: string; to: string; by: string; reason: string; candidateVersion: string; positions?: { action: string; lots: number } });
+    await until('the rollback journaled', async () => (await steps()).at(-1)?.to === 'rolled-back', 10_000);
+    const after = await steps();
+    const last = after.at(-1)!;
+    assert.deepEqual([last.from, last.to, last.by, last.candidateVersion], ['canary', 'rolled-back', 'system', candidate]);
+    assert.match(last.reason, /^the engine restarted during the canary: a rollout does not survive a restart/);
+    assert.deepEqual(last.positions && [last.positions.action, last.positions.lots], ['handover', held]);
+    assert.ok(second.engine.alerts().some((a) => a.source === 'rollout' && a.severity === 'warning' && /rolled back at restart/.test(a.title)), JSON.stringify(second.engine.alerts()));
+    assert.equal(second.engine.rollout!.view().stage, 'idle');
+    // The account keeps the canary's shares: the live version holds them now.
+    const position = second.engine.positions().find((p) => p.instrument === 'ORCL');
+    assert.ok(Number(position?.quantity ?? 0) >= held, JSON.stringify(position));
+    await second.s.stop();
+
+    const third = await restart();
+    running.push(third.s);
+    assert.ok(!third.engine.alerts().some((a) => a.source === 'rollout'));
+    await third.s.stop();
+    assert.equal((await steps()).length, after.length, 'a rollout already ended is not ended again');
+    running.length = 0;
+  } finally {
+    for (const s of running) await s.stop().catch(() => {});
+    await t.close();
+  }
+});
