@@ -35,5 +35,5 @@ WORKDIR /var/lib/keel
 # The API's default port (api.port in the run config): /healthz, /readyz, /metrics and the dashboard.
 EXPOSE 7070
 HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=3 CMD ["node", "/usr/local/bin/keel-healthcheck.mjs"]
+# No CMD: `run IMAGE` prints keel's help, `run -e KEEL_CONFIG=/config/keel.yaml IMAGE` trades (entrypoint.sh).
 ENTRYPOINT ["/usr/local/bin/keel-entrypoint"]
-CMD ["--help"]

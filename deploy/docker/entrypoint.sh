@@ -3,6 +3,7 @@
 #   KEEL_WAIT_FOR=host:port[,host:port...]  wait until each accepts a TCP connection first (PostgreSQL, a venue),
 #                                          at most KEEL_WAIT_SECONDS (default 60), then fail with one line
 #   KEEL_CONFIG=/config/keel.yaml           with no arguments: keel ${KEEL_MODE:-paper} --config $KEEL_CONFIG
+#                                          (no arguments and no KEEL_CONFIG: keel --help)
 # It execs keel, so signals (SIGTERM from `docker stop`) reach the engine, which stops cleanly.
 set -eu
 
@@ -32,6 +33,9 @@ fi
 
 if [ "$#" -eq 0 ] && [ -n "${KEEL_CONFIG:-}" ]; then
   set -- "${KEEL_MODE:-paper}" --config "$KEEL_CONFIG"
+elif [ "$#" -eq 0 ]; then
+  # The image has no CMD (a default CMD would hide KEEL_CONFIG): with nothing to run, say what can be run.
+  set -- --help
 fi
 
 exec node "${KEEL_BIN:-/app/bin/keel.js}" "$@"

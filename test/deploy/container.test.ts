@@ -36,6 +36,10 @@ test('the entrypoint runs keel with the arguments, the config from KEEL_CONFIG, 
   let r = await run('sh', [entry, '--help']);
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /keel backtest --strategy/);
+  // No arguments and no KEEL_CONFIG (the image has no CMD): keel's help.
+  r = await run('sh', [entry]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /keel backtest --strategy/);
   r = await run('sh', [entry, 'records', '--help']);
   assert.match(r.stdout, /^keel records export \| prune/);
 
@@ -99,6 +103,7 @@ test('the Dockerfile: multi-stage on Node 24, a non-root user, keel as the entry
   assert.match(d, /^USER keel:keel$/m);
   assert.match(d, /useradd --system --uid 10001/);
   assert.match(d, /^ENTRYPOINT \["\/usr\/local\/bin\/keel-entrypoint"\]$/m);
+  assert.doesNotMatch(d, /^CMD /m, 'no CMD: it would hide KEEL_CONFIG from the entrypoint');
   assert.match(d, /^HEALTHCHECK .*CMD \["node", "\/usr\/local\/bin\/keel-healthcheck\.mjs"\]$/m);
   assert.match(file('deploy/docker/healthcheck.mjs'), /127\.0\.0\.1:7070\/healthz/);
   for (const [, src] of d.matchAll(/^COPY (?!--from)(\S+(?: \S+)*?) \S+$/gm)) {
