@@ -56,6 +56,7 @@ test('the dashboard changes risk limits: the editor holds the limits in force, a
     assert.match((await page.textContent('#risk-limits')) ?? '', /maxOrderNotional: 50000/);
 
     await page.click('#limits');
+    await page.waitForSelector('#limits-dialog[open]'); // opened once the limits in force are in the editor
     assert.equal(await page.inputValue('#limits-text'), 'account:\n  maxOrderNotional: 50000');
     await page.fill('#limits-text', 'account:\n  maxOrderNotionl: 20000\n');
     await page.fill('#limits-reason', 'tighter for the open');
@@ -68,6 +69,7 @@ test('the dashboard changes risk limits: the editor holds the limits in force, a
     assert.match(engine!.risk().limits ?? '', /maxOrderNotional: 50000/, 'nothing changed');
 
     await page.click('#limits');
+    await page.waitForSelector('#limits-dialog[open]');
     await page.fill('#limits-text', 'account:\n  maxOrderNotional: 20000\n  maxOpenOrders: 3\n');
     await page.fill('#limits-totp', users.code('rita', 1));
     await page.click('#limits-go');
