@@ -6,8 +6,8 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createTcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
 import { keelAsync, ORCL, ROOT } from '../helpers/cli.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
 
 // Page functions run in the browser; the test's own type library has no DOM.
 declare const document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }>; getElementById(id: string): { textContent: string | null } | null };
@@ -20,8 +20,6 @@ declare const document: { querySelectorAll(s: string): ArrayLike<{ textContent: 
  */
 const SECRET = 'demo-secret';
 const TOKEN = 'readme-demo-token-8d2f61';
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-const CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 interface Proc { child: ChildProcess; out: () => string; err: () => string; exit: Promise<number | null> }
 
@@ -73,10 +71,9 @@ async function json<T>(url: string): Promise<T | undefined> {
 test('the README paper demo: the dashboard moves, Prometheus scrapes it with the shipped config, a test alert reaches a webhook, the kill switch halts trading', { timeout: 180_000 }, async () => {
   await assertFree(7401);
   await assertFree(7070);
-  mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'keel-readme-demo-'));
   const procs: Proc[] = [];
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM });
+  const browser = await launchChromium();
   const hooks: Array<Record<string, unknown>> = [];
   const sink = createHttpServer((req, res) => { let b = ''; req.on('data', (d) => { b += d; }); req.on('end', () => { hooks.push(JSON.parse(b)); res.end('ok'); }); });
   try {

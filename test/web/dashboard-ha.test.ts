@@ -1,11 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chromium } from 'playwright-core';
 import { startApiServer } from '../../src/server/index.ts';
 import { dashboardPlugin } from '../../src/web/index.ts';
 import { FakeEngine } from '../server/fake-engine.ts';
+import { launchChromium } from '../helpers/browser.ts';
 
-const CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the dashboard and /api/status show the active node, its epoch and each standby\'s lag; a single engine shows no HA line', { timeout: 60_000 }, async () => {
   const engine = new FakeEngine();
@@ -14,7 +13,7 @@ test('the dashboard and /api/status show the active node, its epoch and each sta
     ha: { node: 'keel-a', role: 'active', epoch: 7, leaseMs: 3000, renewedAgoMs: 120, lastSeq: 5120, standbys: [{ node: 'keel-b', seenSeq: 5117, lagEvents: 3, heartbeatAgoMs: 150, api: null }] },
   };
   const api = await startApiServer({ engine, token: undefined, dashboard: dashboardPlugin });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM });
+  const browser = await launchChromium();
   try {
     const status = await (await fetch(`${api.url}/api/status`)).json() as { ha: { epoch: number; standbys: Array<{ lagEvents: number }> } };
     assert.equal(status.ha.epoch, 7);

@@ -1,27 +1,24 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 
 // Page functions run in the browser; the test's own type library has no DOM.
 declare const document: { querySelectorAll(s: string): ArrayLike<{ textContent: string | null }>; getElementById(id: string): { textContent: string | null } | null };
 import type { EngineHandle } from '../../src/runtime/index.ts';
 import { startApiServer } from '../../src/server/index.ts';
 import { dashboardPlugin } from '../../src/web/index.ts';
-import { keel, ORCL, ROOT } from '../helpers/cli.ts';
+import { keel, ORCL } from '../helpers/cli.ts';
 import { openSqliteJournal, startAlpacaVenue, startPaperSession, stepBars } from '../helpers/alpaca-paper.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
 
 const TOKEN = 'dashboard-token-6e1a4c';
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-const CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the dashboard shows a running paper session moving, its kill switch asks first and then halts trading, and it opens a backtest result', { timeout: 120_000 }, async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'keel-dashboard-'));
   const venue = await startAlpacaVenue({ untilBar: 400 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM });
+  const browser = await launchChromium();
   const cleanup: Array<() => Promise<unknown>> = [];
   try {
     const journal = await openSqliteJournal({ path: join(dir, 'journal.sqlite') });

@@ -1,22 +1,19 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import type { EngineHandle } from '../../src/runtime/index.ts';
 import type { AuditEvent } from '../../src/security/index.ts';
 import { riskConfigFromObject } from '../../src/risk/index.ts';
 import { startApiServer } from '../../src/server/index.ts';
 import { dashboardPlugin } from '../../src/web/index.ts';
 import { testUsers } from '../helpers/api-users.ts';
-import { ROOT } from '../helpers/cli.ts';
 import { openSqliteJournal, startAlpacaVenue, startPaperSession } from '../helpers/alpaca-paper.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
 
 declare const document: { getElementById(id: string): { textContent: string | null } | null };
 
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-const CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
  * The dashboard's "Change limits…" dialog in chromium, signed in as a risk user: the current limits are in the
@@ -24,11 +21,10 @@ const CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic
  * puts the new limits in force on the running engine.
  */
 test('the dashboard changes risk limits: the editor holds the limits in force, a bad key is refused, the new limits need a TOTP code', { timeout: 120_000 }, async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'keel-limits-ui-'));
   const users = await testUsers([['rita', ['risk']]]);
   const venue = await startAlpacaVenue({ untilBar: 400 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM });
+  const browser = await launchChromium();
   const cleanup: Array<() => Promise<unknown>> = [];
   try {
     const journal = await openSqliteJournal({ path: join(dir, 'journal.sqlite') });

@@ -1,29 +1,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { chromium } from 'playwright-core';
+import { join } from 'node:path';
 import type { EngineHandle } from '../../src/runtime/index.ts';
 import type { AuditEvent } from '../../src/security/index.ts';
 import { startApiServer } from '../../src/server/index.ts';
 import { dashboardPlugin } from '../../src/web/index.ts';
 import { testUsers } from '../helpers/api-users.ts';
-import { ROOT } from '../helpers/cli.ts';
 import { openSqliteJournal, startAlpacaVenue, startPaperSession } from '../helpers/alpaca-paper.ts';
+import { ARTIFACTS, launchChromium } from '../helpers/browser.ts';
 
 // Page functions run in the browser; the test's own type library has no DOM.
 declare const document: { getElementById(id: string): { textContent: string | null; hidden?: boolean } | null };
 
-const ARTIFACTS = resolve(ROOT, 'test-artifacts');
-const CHROMIUM = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 test('the dashboard with users: /login (password and TOTP code), a viewer cannot kill, the kill dialog needs the code, sign out', { timeout: 120_000 }, async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'keel-login-'));
   const users = await testUsers([['rita', ['risk']], ['vera', ['viewer']]]);
   const venue = await startAlpacaVenue({ untilBar: 400 });
-  const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM });
+  const browser = await launchChromium();
   const cleanup: Array<() => Promise<unknown>> = [];
   try {
     const journal = await openSqliteJournal({ path: join(dir, 'journal.sqlite') });
