@@ -347,19 +347,18 @@ export function journalContract(name: string, factory: JournalFactory): void {
   it('read models commit after the events, yet every reader answers as of the last committed event', async (j, _reopen, t) => {
     const reader = await t.readOnly();
     try {
-      let behind = 0;
       for (const e of lifecycle()) {
         const [seq] = await j.append([e]);
         // The reader asks first, while the writer's read-model commit may still be pending.
-        if ((await reader.settleReadModels()) < seq) behind++;
+        await reader.settleReadModels();
         const seen = await readModels(reader);
         assert.deepEqual(seen, await readModels(j), `after event ${seq}, the reader and the writer agree`);
         assert.equal(await j.settleReadModels(), seq, 'the writer caught its read models up before answering');
       }
       await assertLifecycleReadModels(reader);
-      // Not a guarantee on every dialect (the writer's read-model commit races the reader), but on none is
-      // the reader always late: the overlay must have been exercised.
-      assert.ok(behind > 0, 'the reader saw read models behind the events at least once');
+      // Whether the reader ever found the rows behind here is a race (on PostgreSQL the writer's read-model
+      // commit often wins on a busy machine), so it is not asserted: the crash-window test below leaves the rows
+      // behind for certain and checks the readers' overlay there.
     } finally {
       await reader.close();
     }
