@@ -79,10 +79,10 @@ export class CanaryRunner {
 
   /**
    * Cancel the canary's working orders and, with `flatten`, close its position with a reduce-only market order,
-   * capped at what the account (`accountLots`, signed) holds on that side net of exits already working there;
-   * returns the order ids, or why the flatten order was refused before it was sent.
+   * capped at what the account holds on that side net of every exit already working there (the risk gate's own
+   * books, which its reduce-only check reads); returns the order ids, or why the flatten order was refused.
    */
-  wind(flatten: boolean, accountLots: number): { canceled: string[]; flattenOrder: string | undefined; refused: string | undefined } {
+  wind(flatten: boolean): { canceled: string[]; flattenOrder: string | undefined; refused: string | undefined } {
     const ids: string[] = [];
     for (const order of [...this.execution.orders.openOrders()]) {
       if (order.request.strategyId === this.strategyId) { this.execution.cancel(order.request.clientOrderId); ids.push(order.request.clientOrderId); }
@@ -92,15 +92,11 @@ export class CanaryRunner {
     // the account short. Reduce-only as well.
     const own = this.lots();
     const side = own > 0 ? 'sell' : 'buy';
-    let working = 0;
-    for (const order of this.execution.orders.openOrders()) {
-      const r = order.request;
-      if (r.instrumentId === this.instrument.id && r.side === side && r.strategyId !== this.strategyId) working += r.quantity - order.filledLots;
-    }
-    const available = Math.max(0, Math.abs(accountLots) - working);
-    const lots = Math.sign(own) === Math.sign(accountLots) ? Math.sign(own) * Math.min(Math.abs(own), available) : 0;
+    const book = this.execution.risk.exposure.instruments.get(this.instrument.id)!;
+    const available = Math.max(0, own > 0 ? book.lots - book.openSellLots : -book.lots - book.openBuyLots);
+    const lots = Math.min(Math.abs(own), available);
     if (!flatten || lots === 0) return { canceled: ids, flattenOrder: undefined, refused: undefined };
-    const id = this.context.submit(this.strategyId, { side, quantity: Number(lotsToQuantity(this.instrument, Math.abs(lots))), type: 'market', reduceOnly: true, tag: 'rollback' });
+    const id = this.context.submit(this.strategyId, { side, quantity: Number(lotsToQuantity(this.instrument, lots)), type: 'market', reduceOnly: true, tag: 'rollback' });
     // Pre-trade risk runs inside submit: a denial is known now, and the operator is told instead of "flattened".
     const sent = this.execution.orders.get(id);
     if (sent?.status === 'DENIED') return { canceled: ids, flattenOrder: undefined, refused: `${id} denied: ${sent.reason ?? 'by pre-trade risk'}` };

@@ -147,7 +147,7 @@ export class RolloutManager {
     if (from === 'canary' && this.canary) {
       const lots = this.canary.lots();
       const flatten = this.p.settings.onRollback === 'flatten';
-      const wound = this.canary.wind(flatten, this.p.portfolio.position(this.p.instrument.id).lots);
+      const wound = this.canary.wind(flatten);
       positions = {
         action: flatten ? 'flatten' : 'handover', lots, canceled: wound.canceled,
         ...(wound.flattenOrder === undefined ? {} : { flattenOrder: wound.flattenOrder }), ...(wound.refused === undefined ? {} : { flattenRefused: wound.refused }),

@@ -73,7 +73,7 @@ export function rolloutAfterRestart(last: RolloutAtSnapshot | undefined, run: { 
  */
 export function endRolloutAfterRestart(r: RolloutRestart | undefined, p: {
   account: string; instrumentId: string; execution: ExecutionEngine; record: (e: Parameters<JournalWriter['recordEvent']>[0]) => void;
-  journal: Pick<JournalWriter, 'recordEvent'>; view: Pick<EngineView, 'addAlert'>; log: StrategyLog; now?: number;
+  journal: Pick<JournalWriter, 'recordEvent'>; view: Pick<EngineView, 'addAlert'>; log: StrategyLog; now: number;
 }): void {
   if (r === undefined) return;
   const canceled: string[] = [];
@@ -89,8 +89,7 @@ export function endRolloutAfterRestart(r: RolloutRestart | undefined, p: {
     p.record({ ts: event.ts, stream: { account: p.account }, type: event.type, payload: event, version: event.candidateVersion });
   }
   const detail = `${r.detail}${canceled.length > 0 ? ` (canceled: ${canceled.join(', ')})` : ''}`;
-  const ts = r.event?.ts ?? p.now ?? Date.now();
-  p.journal.recordEvent({ ts, stream: { account: p.account }, type: 'alert.raised', payload: { severity: 'warning', source: 'rollout', title: r.title, lines: [detail] } });
+  p.journal.recordEvent({ ts: p.now, stream: { account: p.account }, type: 'alert.raised', payload: { severity: 'warning', source: 'rollout', title: r.title, lines: [detail] } });
   p.view.addAlert('warning', 'rollout', r.title, detail);
   p.log.warn(`${r.title}: ${detail}`);
 }

@@ -43,8 +43,7 @@ function account() {
     execution.submit(buildOrder(inst, { side, quantity: qty, type: 'market' }, id, strategyId, 1_000));
     execution.onVenueReport({ type: 'order.accepted', ts: 1_001, clientOrderId: id, venueOrderId: `v-${id}` });
   };
-  const lots = () => execution.risk.exposure.instruments.get('ACME')?.lots ?? 0;
-  return { execution, canary, sent, filled, working, lots };
+  return { execution, canary, sent, filled, working };
 }
 
 test('the live version\'s exit working for the whole account: the rollback sends no flatten and nothing is denied', () => {
@@ -54,7 +53,7 @@ test('the live version\'s exit working for the whole account: the rollback sends
   assert.equal(a.canary.lots(), 25);
   a.working('sma-cross', 'sell', 125);
   const before = a.sent.length;
-  const wound = a.canary.wind(true, a.lots());
+  const wound = a.canary.wind(true);
   assert.deepEqual(wound, { canceled: [], flattenOrder: undefined, refused: undefined });
   assert.equal(a.sent.length, before, 'no order sent');
   assert.ok(![...a.execution.orders.all()].some((o) => o.status === 'DENIED'), 'no order denied');
@@ -65,7 +64,7 @@ test('the live version\'s exit working for its own shares only: the canary\'s 25
   a.filled('sma-cross', 'buy', 100);
   a.filled('sma-cross-canary', 'buy', 25);
   a.working('sma-cross', 'sell', 100);
-  const wound = a.canary.wind(true, a.lots());
+  const wound = a.canary.wind(true);
   assert.ok(wound.flattenOrder !== undefined && wound.refused === undefined, JSON.stringify(wound));
   const order = a.sent.at(-1)!;
   assert.equal(order.clientOrderId, wound.flattenOrder);
@@ -77,7 +76,7 @@ test('part of the canary\'s shares already covered by a working exit: the flatte
   a.filled('sma-cross', 'buy', 100);
   a.filled('sma-cross-canary', 'buy', 25);
   a.working('sma-cross', 'sell', 110);
-  const wound = a.canary.wind(true, a.lots());
+  const wound = a.canary.wind(true);
   assert.equal(a.sent.at(-1)!.clientOrderId, wound.flattenOrder);
   assert.equal(a.sent.at(-1)!.quantity, 15);
 });

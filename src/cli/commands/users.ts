@@ -2,7 +2,7 @@ import { renderUnicodeCompact } from 'uqr';
 import { KeelError } from '../../model/index.ts';
 import {
   addToken, addUser, checkNewPassword, checkUserName, hashPassword, listUsers, newApiToken, newTotpSecret, openVault, parseRoles,
-  removeUser, revokeToken, setPasswordHash, setTotpSecret, setUserRoles, tokenEntry, totpUri, updateVault, userEntry,
+  removeUser, revokeToken, setPasswordHash, setTotpSecret, setUserRoles, tokenEntry, totpUri, updateVault, userEntry, type VaultContents,
 } from '../../security/index.ts';
 import { parseFlags, required } from '../args.ts';
 import { USERS_AUDIT_FLAGS, USERS_AUDIT_HELP, usersAuditTrail } from '../users-audit.ts';
@@ -49,14 +49,16 @@ export async function usersCommand(argv: string[]): Promise<number> {
   async function run(): Promise<number> {
     // The passphrase is asked for after the command's own flags are checked, once; every change but list is then
     // made by an admin with their TOTP code (once the vault has an admin), checked before anything is asked or changed.
-    let opened: Promise<{ passphrase: Awaited<ReturnType<typeof vaultPassphrase>>; stepUp: StepUp | undefined }> | undefined;
+    // One open (one key derivation) serves the checks; the change itself is written by updateVault.
+    let opened: Promise<{ passphrase: Awaited<ReturnType<typeof vaultPassphrase>>; contents: VaultContents; stepUp: StepUp | undefined }> | undefined;
     const ready = () => (opened ??= (async () => {
       const passphrase = await vaultPassphrase(v);
-      const stepUp = verb === 'list' ? undefined : await adminStepUp((await openVault(path, passphrase)).contents, v);
+      const { contents } = await openVault(path, passphrase);
+      const stepUp = verb === 'list' ? undefined : await adminStepUp(contents, v);
       if (stepUp !== undefined) trail?.actAs(stepUp.admin);
-      return { passphrase, stepUp };
+      return { passphrase, contents, stepUp };
     })());
-    const vaultKey = async () => (await ready()).passphrase;
+    const stored = async () => (await ready()).contents;
     const update = async (change: Parameters<typeof withStepUp>[1]) => {
       const { passphrase, stepUp } = await ready();
       await updateVault(path, passphrase, withStepUp(stepUp, change));
@@ -65,7 +67,7 @@ export async function usersCommand(argv: string[]): Promise<number> {
       case 'add': {
         const user = name();
         const roles = parseRoles(required(v.role, '--role', 'e.g. --role trader,risk'));
-        if ((await openVault(path, await vaultKey())).contents.users.has(user)) {
+        if ((await stored()).users.has(user)) {
           throw new KeelError('USER_EXISTS', 'is already a user; nothing was changed', { field: 'user', value: user, hint: 'keel users set-password / reset-totp / set-roles change one' });
         }
         const password = await secretInput(`password for ${user}`, { confirm: true });
@@ -78,7 +80,7 @@ export async function usersCommand(argv: string[]): Promise<number> {
         return 0;
       }
       case 'list': {
-        const users = listUsers((await openVault(path, await vaultKey())).contents);
+        const users = listUsers(await stored());
         if (users.length === 0) { process.stdout.write(`no users in ${path}\n`); return 0; }
         for (const u of users) {
           process.stdout.write(`${u.name}  roles: ${u.roles.join(',')}  created ${u.createdAt}\n`);
@@ -104,7 +106,7 @@ export async function usersCommand(argv: string[]): Promise<number> {
       }
       case 'set-password': {
         const user = name();
-        userEntry((await openVault(path, await vaultKey())).contents, user);
+        userEntry(await stored(), user);
         const password = await secretInput(`new password for ${user}`, { confirm: true });
         checkNewPassword(password, `password for ${user}`);
         const passwordHash = await hashPassword(password);

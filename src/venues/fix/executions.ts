@@ -1,4 +1,4 @@
-import { MONEY_ONE, lotsToQuantity, notional, parseMoney, type Fill, type Instrument, type Money, type OrderRequest, type OrderStatus, type VenueReport } from '../../model/index.ts';
+import { MONEY_ONE, notional, parseMoney, type Fill, type Instrument, type Money, type OrderRequest, type OrderStatus, type VenueReport } from '../../model/index.ts';
 import { parseLots, parseTicks } from '../alpaca/index.ts';
 import type { FixSymbol } from './config.ts';
 import type { SessionStore, StoredFill, StoredOrder } from './session-store.ts';
@@ -226,7 +226,7 @@ export function commissionOf(m: { get(tag: number): string | undefined }, inst: 
   const amount = parseMoney(text, 'Commission (12)');
   switch (m.get(13) ?? '3') {
     case '3': return amount;
-    case '1': return (amount * parseMoney(String(lotsToQuantity(inst, lots)), 'LastShares (32)')) / MONEY_ONE;
+    case '1': return (amount * parseMoney(m.get(32) ?? '0', 'LastShares (32)')) / MONEY_ONE; // the quantity as the venue wrote it: exact
     case '2': return (notional(inst, ticks, lots) * amount) / (100n * MONEY_ONE);
     default: throw new Error(`CommType (13) = ${JSON.stringify(m.get(13))} is not 1 (per unit), 2 (percentage) or 3 (absolute)`);
   }
